@@ -1,0 +1,94 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*!
+ * \file
+ *
+ * \brief Answer synthesis: what a query name means, and the SRV answer.
+ *
+ * Runs at knotd's ANSWER stage, after the zone was searched, so zone data
+ * always wins: only MISS (no such name) and NODATA (no such type) answers
+ * are ever changed.
+ */
+
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <knot/module.h>
+
+#include "module/catalog.h"
+#include "module/domain_table.h"
+#include "module/name.h"
+
+/*! \brief Answer settings of one module instance. */
+typedef struct {
+	const mailsrv_target_t *target; /*!< Configured target. */
+	uint32_t ttl;                   /*!< TTL of synthesized records. */
+	uint32_t services;              /*!< Enabled services, bit per catalog index. */
+	bool unavailable;               /*!< 'SRV 0 0 0 .' for disabled services. */
+	size_t zone_size;               /*!< Wire size of the zone apex name. */
+} mailsrv_answer_conf_t;
+
+/*! \brief The mail-service parts of a query name. */
+typedef struct {
+	int service;            /*!< Catalog index, or -1 for _tcp.D itself. */
+	const uint8_t *domain;  /*!< D, pointing into the query name. */
+} mailsrv_qname_t;
+
+/*! \brief What to answer. */
+typedef enum {
+	MAILSRV_KEEP = 0,    /*!< Leave the answer to the zone. */
+	MAILSRV_NODATA,      /*!< The name exists, without data of the type. */
+	MAILSRV_SRV,         /*!< The SRV record of the service. */
+	MAILSRV_UNAVAILABLE, /*!< SRV 0 0 0 . (service decidedly not available). */
+} mailsrv_action_t;
+
+/*! \brief Longest SRV rdata: priority, weight, port, target. */
+#define MAILSRV_SRV_RDATA_MAX	(6 + KNOT_DNAME_MAXLEN)
+
+/*!
+ * \brief Recognizes _tcp.D and _svc._tcp.D (any letter case) with a
+ *        catalog service _svc.
+ *
+ * \retval true if \a qname is one of them (D is not the root).
+ */
+bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out);
+
+/*!
+ * \brief Decides the answer for a listed domain.
+ *
+ * \param conf     Instance settings.
+ * \param state    Zone search result (knotd's in-state).
+ * \param qtype    Query type.
+ * \param service  Catalog index, or -1 for _tcp.D.
+ */
+mailsrv_action_t mailsrv_action(const mailsrv_answer_conf_t *conf,
+                                knotd_in_state_t state, uint16_t qtype,
+                                int service);
+
+/*!
+ * \brief Writes SRV rdata.
+ *
+ * \param rdata   Output, MAILSRV_SRV_RDATA_MAX bytes.
+ * \param svc     Service (priority, weight, port); NULL for 0 0 0 '.'.
+ * \param target  Target (a relative one is put before \a domain).
+ * \param domain  Lower-case mail domain.
+ * \param domain_size  Size of \a domain.
+ *
+ * \return Rdata length, 0 if the target would exceed 255 bytes.
+ */
+size_t mailsrv_srv_rdata(uint8_t *rdata, const mailsrv_service_t *svc,
+                         const mailsrv_target_t *target, const uint8_t *domain,
+                         size_t domain_size);
+
+/*!
+ * \brief The ANSWER-stage hook body.
+ *
+ * \note Runs inside knotd's RCU read-side critical section.
+ */
+knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
+                                const mailsrv_table_t *table, knotd_in_state_t state,
+                                knot_pkt_t *pkt, knotd_qdata_t *qdata);

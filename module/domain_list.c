@@ -1,0 +1,511 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libknot/dname.h>
+#include <libknot/errcode.h>
+#include <xxhash.h>
+
+#include "module/domain_list.h"
+
+/*! \brief Key bytes of an indexed item. */
+typedef struct {
+	const uint8_t *data;
+	size_t size;
+} item_key_t;
+
+typedef item_key_t (*key_of_f)(const mailsrv_list_t *list, uint32_t item);
+
+static item_key_t name_key(const mailsrv_list_t *list, uint32_t item)
+{
+	const uint8_t *name = list->names + list->entries[item].name;
+	return (item_key_t){ name, knot_dname_size(name) };
+}
+
+static item_key_t target_key(const mailsrv_list_t *list, uint32_t item)
+{
+	const mailsrv_target_t *target = list->targets[item];
+	return (item_key_t){ (const uint8_t *)target, mailsrv_target_bytes(target) };
+}
+
+/*! \brief Doubles the index (or creates it), keeping its load under 1/2. */
+static int index_grow(mailsrv_list_index_t *index, const mailsrv_list_t *list,
+                      key_of_f key_of)
+{
+	size_t size = index->slots == NULL ? 1024 : (index->mask + 1) * 2;
+	uint32_t *slots = calloc(size, sizeof(*slots));
+	if (slots == NULL) {
+		return KNOT_ENOMEM;
+	}
+
+	for (size_t i = 0; index->slots != NULL && i <= index->mask; i++) {
+		uint32_t item = index->slots[i];
+		if (item == 0) {
+			continue;
+		}
+		item_key_t key = key_of(list, item - 1);
+		size_t pos = XXH3_64bits(key.data, key.size) & (size - 1);
+		while (slots[pos] != 0) {
+			pos = (pos + 1) & (size - 1);
+		}
+		slots[pos] = item;
+	}
+
+	free(index->slots);
+	index->slots = slots;
+	index->mask = size - 1;
+
+	return KNOT_EOK;
+}
+
+/*!
+ * \brief Finds the item with the key of \a item, or indexes \a item.
+ *
+ * \return The earlier item with that key, \a item if it was indexed,
+ *         -1 if out of memory.
+ */
+static int64_t index_put(mailsrv_list_index_t *index, const mailsrv_list_t *list,
+                         key_of_f key_of, uint32_t item)
+{
+	if (index->slots == NULL || (index->used + 1) * 2 > index->mask + 1) {
+		if (index_grow(index, list, key_of) != KNOT_EOK) {
+			return -1;
+		}
+	}
+
+	item_key_t key = key_of(list, item);
+	size_t pos = XXH3_64bits(key.data, key.size) & index->mask;
+	while (index->slots[pos] != 0) {
+		uint32_t other = index->slots[pos] - 1;
+		item_key_t other_key = key_of(list, other);
+		if (other_key.size == key.size &&
+		    memcmp(other_key.data, key.data, key.size) == 0) {
+			return other;
+		}
+		pos = (pos + 1) & index->mask;
+	}
+	index->slots[pos] = item + 1;
+	index->used++;
+
+	return item;
+}
+
+/*! \brief Makes room for one more element of \a size bytes in \a array. */
+static int reserve(void *array, size_t *max, size_t count, size_t size)
+{
+	if (count < *max) {
+		return KNOT_EOK;
+	}
+	size_t new_max = *max == 0 ? 64 : *max * 2;
+	void *grown = realloc(*(void **)array, new_max * size);
+	if (grown == NULL) {
+		return KNOT_ENOMEM;
+	}
+	*(void **)array = grown;
+	*max = new_max;
+
+	return KNOT_EOK;
+}
+
+void mailsrv_list_init(mailsrv_list_t *list)
+{
+	memset(list, 0, sizeof(*list));
+}
+
+void mailsrv_list_deinit(mailsrv_list_t *list)
+{
+	for (size_t i = 0; i < list->target_count; i++) {
+		free(list->targets[i]);
+	}
+	for (size_t i = 0; i < list->file_count; i++) {
+		free(list->files[i]);
+	}
+	free(list->targets);
+	free(list->files);
+	free(list->entries);
+	free(list->names);
+	free(list->by_name.slots);
+	free(list->by_target.slots);
+	mailsrv_list_init(list);
+}
+
+/*! \brief Writes where a domain was listed: "FILE:LINE" or "item 'domain'". */
+static const char *position(const mailsrv_list_t *list, uint32_t source,
+                            uint32_t line, char *buf, size_t size)
+{
+	if (source == 0) {
+		snprintf(buf, size, "item 'domain'");
+	} else {
+		snprintf(buf, size, "%s:%u", list->files[source - 1], line);
+	}
+
+	return buf;
+}
+
+/*!
+ * \brief Returns the index + 1 of a target equal to \a name, adding it if new.
+ *
+ * \return Index + 1, or 0 if out of memory.
+ */
+static uint32_t intern_target(mailsrv_list_t *list, const mailsrv_name_t *name)
+{
+	if (reserve(&list->targets, &list->targets_max, list->target_count,
+	            sizeof(*list->targets)) != KNOT_EOK) {
+		return 0;
+	}
+	mailsrv_target_t *target = mailsrv_target_new(name);
+	if (target == NULL) {
+		return 0;
+	}
+	list->targets[list->target_count] = target;
+	int64_t found = index_put(&list->by_target, list, target_key, list->target_count);
+	if (found < 0) {
+		free(target);
+		return 0;
+	}
+	if ((size_t)found != list->target_count) {
+		free(target);
+	} else {
+		list->target_count++;
+	}
+
+	return found + 1;
+}
+
+/*!
+ * \brief Adds one domain with an optional target; equal duplicates are
+ *        counted and dropped, a duplicate with another target is an error.
+ *
+ * \param what  The domain as written, for messages.
+ */
+static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_size,
+                      const mailsrv_name_t *target, uint32_t source, uint32_t line,
+                      const char *what, char err[MAILSRV_ERR_SIZE])
+{
+	uint32_t target_idx = 0;
+	if (target != NULL && (target_idx = intern_target(list, target)) == 0) {
+		return KNOT_ENOMEM;
+	}
+
+	if (reserve(&list->entries, &list->entries_max, list->count,
+	            sizeof(*list->entries)) != KNOT_EOK) {
+		return KNOT_ENOMEM;
+	}
+	while (list->names_size + name_size > list->names_max) {
+		size_t max = list->names_max == 0 ? 4096 : list->names_max * 2;
+		uint8_t *names = realloc(list->names, max);
+		if (names == NULL) {
+			return KNOT_ENOMEM;
+		}
+		list->names = names;
+		list->names_max = max;
+	}
+
+	memcpy(list->names + list->names_size, name, name_size);
+	list->entries[list->count] = (mailsrv_list_entry_t){
+		.name = list->names_size,
+		.target = target_idx,
+		.line = line,
+		.source = source,
+	};
+
+	int64_t found = index_put(&list->by_name, list, name_key, list->count);
+	if (found < 0) {
+		return KNOT_ENOMEM;
+	}
+	if ((size_t)found == list->count) {
+		list->count++;
+		list->names_size += name_size;
+		return KNOT_EOK;
+	}
+
+	const mailsrv_list_entry_t *first = &list->entries[found];
+	if (first->target == target_idx) {
+		list->duplicates++;
+		return KNOT_EOK;
+	}
+
+	char pos[MAILSRV_ERR_SIZE / 2];
+	snprintf(err, MAILSRV_ERR_SIZE, "%s listed again with another target "
+	         "(first at %s)", what, position(list, first->source, first->line,
+	                                         pos, sizeof(pos)));
+
+	return KNOT_EINVAL;
+}
+
+int mailsrv_list_add_name(mailsrv_list_t *list, const uint8_t *name,
+                          char err[MAILSRV_ERR_SIZE])
+{
+	char txt[KNOT_DNAME_TXT_MAXLEN + 1];
+	if (knot_dname_to_str(txt, name, sizeof(txt)) == NULL) {
+		snprintf(txt, sizeof(txt), "?");
+	}
+
+	const char *reason;
+	char reason_buf[64];
+	if (name[0] == '\0') {
+		reason = "the root is not a mail domain";
+	} else if (mailsrv_name_check_wire(name, &reason, reason_buf)) {
+		uint8_t lower[KNOT_DNAME_MAXLEN];
+		knot_dname_copy_lower(lower, name);
+		char what[256];
+		snprintf(what, sizeof(what), "domain '%.200s'", txt);
+		return add_domain(list, lower, knot_dname_size(lower), NULL, 0, 0,
+		                  what, err);
+	}
+
+	snprintf(err, MAILSRV_ERR_SIZE, "domain '%.200s': %s", txt, reason);
+
+	return KNOT_EINVAL;
+}
+
+/*! \brief Splits the next field off [*pos, end) at spaces and tabs. */
+static bool next_field(const char **pos, const char *end, const char **field,
+                       size_t *len)
+{
+	const char *p = *pos;
+	while (p < end && (*p == ' ' || *p == '\t')) {
+		p++;
+	}
+	if (p == end) {
+		*pos = p;
+		return false;
+	}
+	*field = p;
+	while (p < end && *p != ' ' && *p != '\t') {
+		p++;
+	}
+	*len = p - *field;
+	*pos = p;
+
+	return true;
+}
+
+/*! \brief Parses one line of a domain file: DOMAIN [TARGET] [# comment]. */
+static int parse_line(mailsrv_list_t *list, uint32_t source, uint32_t line,
+                      const char *pos, const char *end, char err[MAILSRV_ERR_SIZE])
+{
+	const char *path = list->files[source - 1];
+	if (memchr(pos, '\0', end - pos) != NULL) {
+		snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: NUL byte", path, line);
+		return KNOT_EINVAL;
+	}
+	if (end > pos && end[-1] == '\r') {
+		end--;
+	}
+	const char *hash = memchr(pos, '#', end - pos);
+	if (hash != NULL) {
+		end = hash;
+	}
+
+	const char *fields[2];
+	size_t lens[2];
+	int count = 0;
+	const char *extra;
+	size_t extra_len;
+	while (count < 2 && next_field(&pos, end, &fields[count], &lens[count])) {
+		count++;
+	}
+	if (count == 0) {
+		return KNOT_EOK;
+	}
+	if (next_field(&pos, end, &extra, &extra_len)) {
+		snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: too many fields (expected "
+		         "a domain and an optional target)", path, line);
+		return KNOT_EINVAL;
+	}
+
+	char quoted[2][80];
+	char what[128];
+	const char *reason;
+	char reason_buf[64];
+	mailsrv_name_t domain;
+	mailsrv_name_t target;
+
+	mailsrv_name_quote(fields[0], lens[0], quoted[0], sizeof(quoted[0]));
+	snprintf(what, sizeof(what), "domain '%s'", quoted[0]);
+	if (!mailsrv_name_parse(fields[0], lens[0], &domain, &reason, reason_buf)) {
+		goto invalid;
+	}
+	if (domain.size == 1) {
+		reason = "the root is not a mail domain";
+		goto invalid;
+	}
+	if (!domain.absolute) { // A trailing dot is optional for domains.
+		domain.wire[domain.size++] = '\0';
+	}
+
+	if (count == 2) {
+		mailsrv_name_quote(fields[1], lens[1], quoted[1], sizeof(quoted[1]));
+		snprintf(what, sizeof(what), "target '%s'", quoted[1]);
+		if (!mailsrv_name_parse(fields[1], lens[1], &target, &reason, reason_buf)) {
+			goto invalid;
+		}
+		if (target.size == 1) {
+			reason = "'.' is not a host name (use the 'unavailable' item)";
+			goto invalid;
+		}
+		if (!target.absolute && target.size + domain.size > KNOT_DNAME_MAXLEN) {
+			reason = "makes a name longer than 255 bytes with this domain";
+			goto invalid;
+		}
+		snprintf(what, sizeof(what), "domain '%s'", quoted[0]);
+	}
+
+	char where[MAILSRV_ERR_SIZE / 2];
+	snprintf(where, sizeof(where), "%s:%u: %s", path, line, what);
+	return add_domain(list, domain.wire, domain.size, count == 2 ? &target : NULL,
+	                  source, line, where, err);
+invalid:
+	snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: %s: %s", path, line, what, reason);
+	return KNOT_EINVAL;
+}
+
+/*! \brief Reads a whole regular file into memory. */
+static int read_file(const char *path, char **data, size_t *size,
+                     char err[MAILSRV_ERR_SIZE])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int ret = knot_map_errno();
+		snprintf(err, MAILSRV_ERR_SIZE, "%s: cannot open (%s)", path, strerror(errno));
+		return ret;
+	}
+
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, MAILSRV_ERR_SIZE, "%s: not a regular file", path);
+		close(fd);
+		return KNOT_EINVAL;
+	}
+
+	size_t max = st.st_size + 1, len = 0;
+	char *buf = NULL;
+	int ret = KNOT_EOK;
+	for (;;) {
+		if (buf == NULL || len == max) { // First pass, or the file grew.
+			max = (buf == NULL) ? max : max * 2;
+			char *grown = realloc(buf, max);
+			if (grown == NULL) {
+				ret = KNOT_ENOMEM;
+				break;
+			}
+			buf = grown;
+		}
+		ssize_t got = read(fd, buf + len, max - len);
+		if (got > 0) {
+			len += got;
+		} else if (got == 0) {
+			break;
+		} else if (errno != EINTR) {
+			ret = knot_map_errno();
+			snprintf(err, MAILSRV_ERR_SIZE, "%s: cannot read (%s)", path,
+			         strerror(errno));
+			break;
+		}
+	}
+	close(fd);
+
+	if (ret != KNOT_EOK) {
+		free(buf);
+		return ret;
+	}
+	*data = buf;
+	*size = len;
+
+	return KNOT_EOK;
+}
+
+int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
+                          char err[MAILSRV_ERR_SIZE])
+{
+	if (reserve(&list->files, &list->files_max, list->file_count,
+	            sizeof(*list->files)) != KNOT_EOK) {
+		return KNOT_ENOMEM;
+	}
+	char *copy = strdup(path);
+	if (copy == NULL) {
+		return KNOT_ENOMEM;
+	}
+	list->files[list->file_count++] = copy;
+	uint32_t source = list->file_count;
+
+	char *data = NULL;
+	size_t size = 0;
+	int ret = read_file(path, &data, &size, err);
+	if (ret != KNOT_EOK) {
+		if (ret == KNOT_ENOMEM) {
+			snprintf(err, MAILSRV_ERR_SIZE, "%s: out of memory", path);
+		}
+		return ret;
+	}
+
+	const char *pos = data, *end = data + size;
+	for (uint32_t line = 1; ret == KNOT_EOK && pos < end; line++) {
+		const char *eol = memchr(pos, '\n', end - pos);
+		if (eol == NULL) {
+			eol = end;
+		}
+		ret = parse_line(list, source, line, pos, eol, err);
+		pos = eol + 1;
+	}
+	free(data);
+	if (ret == KNOT_ENOMEM) {
+		snprintf(err, MAILSRV_ERR_SIZE, "%s: out of memory", path);
+	}
+
+	return ret;
+}
+
+int mailsrv_list_add_sources(mailsrv_list_t *list, const mailsrv_sources_t *sources,
+                             char err[MAILSRV_ERR_SIZE])
+{
+	for (size_t i = 0; i < sources->domain_count; i++) {
+		int ret = mailsrv_list_add_name(list, sources->domains[i], err);
+		if (ret != KNOT_EOK) {
+			return ret;
+		}
+	}
+	for (size_t i = 0; i < sources->file_count; i++) {
+		int ret = mailsrv_list_add_file(list, sources->files[i], err);
+		if (ret != KNOT_EOK) {
+			return ret;
+		}
+	}
+
+	return KNOT_EOK;
+}
+
+int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t *target,
+                              char err[MAILSRV_ERR_SIZE])
+{
+	if (!target->relative) {
+		return KNOT_EOK;
+	}
+
+	for (size_t i = 0; i < list->count; i++) {
+		const mailsrv_list_entry_t *entry = &list->entries[i];
+		const uint8_t *name = mailsrv_list_name(list, entry);
+		if (entry->target != 0 ||
+		    target->size + knot_dname_size(name) <= KNOT_DNAME_MAXLEN) {
+			continue;
+		}
+		char txt[KNOT_DNAME_TXT_MAXLEN + 1];
+		char pos[MAILSRV_ERR_SIZE / 2];
+		snprintf(err, MAILSRV_ERR_SIZE, "%s: domain '%s': the relative target "
+		         "makes a name longer than 255 bytes",
+		         position(list, entry->source, entry->line, pos, sizeof(pos)),
+		         knot_dname_to_str(txt, name, sizeof(txt)));
+		return KNOT_EINVAL;
+	}
+
+	return KNOT_EOK;
+}

@@ -1,0 +1,124 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*!
+ * \file
+ *
+ * \brief Mail-domain list: parsing and validation of every source.
+ *
+ * A list collects the domains of all sources of one module configuration
+ * (inline 'domain' items and 'domain-file' files), with per-domain targets,
+ * before anything is published: a source with any invalid line makes the
+ * whole list invalid, reported as FILE:LINE: reason.
+ */
+
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "module/name.h"
+
+/*! \brief One listed mail domain. */
+typedef struct {
+	uint32_t name;    /*!< Offset of the wire name in the list's name buffer. */
+	uint32_t target;  /*!< Index in the list's targets + 1 (0: configured target). */
+	uint32_t line;    /*!< Line in the source file (0: configuration item). */
+	uint32_t source;  /*!< 0: configuration item, else index in files + 1. */
+} mailsrv_list_entry_t;
+
+/*! \brief Open-addressing index of list items (0: free slot, else item + 1). */
+typedef struct {
+	uint32_t *slots;
+	size_t mask;
+	size_t used;
+} mailsrv_list_index_t;
+
+/*! \brief Domains of all sources, each domain once. */
+typedef struct {
+	mailsrv_list_entry_t *entries; /*!< Domains in source order. */
+	size_t count;                  /*!< Number of domains. */
+	size_t entries_max;
+	uint8_t *names;                /*!< Wire names, one after another. */
+	size_t names_size;
+	size_t names_max;
+	mailsrv_target_t **targets;    /*!< Distinct per-domain targets. */
+	size_t target_count;
+	size_t targets_max;
+	char **files;                  /*!< Paths of the domain files read. */
+	size_t file_count;
+	size_t files_max;
+	size_t duplicates;             /*!< Domains listed again with the same target. */
+	mailsrv_list_index_t by_name;
+	mailsrv_list_index_t by_target;
+} mailsrv_list_t;
+
+/*! \brief Where the domains of one module configuration come from. */
+typedef struct {
+	const uint8_t **domains;  /*!< Wire names of the 'domain' items. */
+	size_t domain_count;
+	const char **files;       /*!< Paths of the 'domain-file' items. */
+	size_t file_count;
+} mailsrv_sources_t;
+
+/*! \brief Initializes an empty list. */
+void mailsrv_list_init(mailsrv_list_t *list);
+
+/*! \brief Frees the list's memory (targets too, unless taken). */
+void mailsrv_list_deinit(mailsrv_list_t *list);
+
+/*! \brief Wire name of a list entry. */
+static inline const uint8_t *mailsrv_list_name(const mailsrv_list_t *list,
+                                               const mailsrv_list_entry_t *entry)
+{
+	return list->names + entry->name;
+}
+
+/*! \brief Target of a list entry, NULL for the configured target. */
+static inline const mailsrv_target_t *mailsrv_list_target(const mailsrv_list_t *list,
+                                                          const mailsrv_list_entry_t *entry)
+{
+	return entry->target == 0 ? NULL : list->targets[entry->target - 1];
+}
+
+/*!
+ * \brief Adds a domain given in the configuration ('domain' item).
+ *
+ * \param list  List.
+ * \param name  Wire-format domain name.
+ * \param err   Error message on failure.
+ *
+ * \return KNOT_EOK, KNOT_EINVAL (with \a err), KNOT_ENOMEM.
+ */
+int mailsrv_list_add_name(mailsrv_list_t *list, const uint8_t *name,
+                          char err[MAILSRV_ERR_SIZE]);
+
+/*!
+ * \brief Adds the domains of a domain file.
+ *
+ * \param list  List.
+ * \param path  File path.
+ * \param err   Error message on failure (FILE: reason or FILE:LINE: reason).
+ *
+ * \return KNOT_EOK, KNOT_EINVAL or KNOT_EACCES... (with \a err), KNOT_ENOMEM.
+ */
+int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
+                          char err[MAILSRV_ERR_SIZE]);
+
+/*!
+ * \brief Adds every source: the 'domain' items first, then each file.
+ *
+ * \return KNOT_EOK, or the first error (with \a err).
+ */
+int mailsrv_list_add_sources(mailsrv_list_t *list, const mailsrv_sources_t *sources,
+                             char err[MAILSRV_ERR_SIZE]);
+
+/*!
+ * \brief Checks that a relative configured target fits every domain that
+ *        uses it (names of at most 255 bytes).
+ *
+ * \return KNOT_EOK, or KNOT_EINVAL with \a err naming the domain.
+ */
+int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t *target,
+                              char err[MAILSRV_ERR_SIZE]);

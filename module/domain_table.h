@@ -1,0 +1,93 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*!
+ * \file
+ *
+ * \brief Mail-domain table: liburcu's RCU lock-free hash table.
+ *
+ * Keys are lower-case wire-format domain names hashed with a per-table
+ * random seed (XXH3); values are SRV targets. Readers take no lock: they
+ * run inside an RCU read-side critical section (knotd holds one around
+ * every query hook). One writer at a time changes the table; removed
+ * entries are freed after a grace period.
+ */
+
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "module/name.h"
+
+/*! \brief The table. */
+typedef struct mailsrv_table mailsrv_table_t;
+
+/*!
+ * \brief Creates an empty table.
+ *
+ * \param size_hint  Expected number of domains.
+ *
+ * \return New table, NULL if out of memory.
+ */
+mailsrv_table_t *mailsrv_table_new(size_t size_hint);
+
+/*!
+ * \brief Frees the table, its entries and its targets.
+ *
+ * \note No reader may use the table any more (after a grace period).
+ *       The calling thread must be registered with RCU.
+ */
+void mailsrv_table_free(mailsrv_table_t *table);
+
+/*!
+ * \brief Looks a domain up.
+ *
+ * \note Call inside an RCU read-side critical section; the target stays
+ *       valid until it ends.
+ *
+ * \param table   Table.
+ * \param name    Lower-case wire-format domain name.
+ * \param size    Size of \a name.
+ * \param target  Target of the domain (NULL: the configured target).
+ *
+ * \retval true if the domain is in the table.
+ */
+bool mailsrv_table_lookup(const mailsrv_table_t *table, const uint8_t *name,
+                          size_t size, const mailsrv_target_t **target);
+
+/*!
+ * \brief Hands targets over to the table, which frees them with itself.
+ *
+ * \param targets  Targets (the array is taken too).
+ * \param count    Number of targets.
+ */
+void mailsrv_table_adopt_targets(mailsrv_table_t *table, mailsrv_target_t **targets,
+                                 size_t count);
+
+/*!
+ * \brief Adds a domain, or switches the target of a present one atomically.
+ *
+ * \note Writer side: one writer at a time, registered with RCU, outside
+ *       a read-side critical section.
+ *
+ * \param target  Target owned by the table (NULL: the configured target).
+ *
+ * \return KNOT_EOK, KNOT_ENOMEM.
+ */
+int mailsrv_table_set(mailsrv_table_t *table, const uint8_t *name,
+                      const mailsrv_target_t *target);
+
+/*!
+ * \brief Removes a domain; its memory is freed after a grace period.
+ *
+ * \note Writer side, as for mailsrv_table_set().
+ *
+ * \return KNOT_EOK, KNOT_ENOENT.
+ */
+int mailsrv_table_delete(mailsrv_table_t *table, const uint8_t *name);
+
+/*! \brief Number of domains in the table. */
+size_t mailsrv_table_count(const mailsrv_table_t *table);

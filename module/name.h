@@ -1,0 +1,87 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*!
+ * \file
+ *
+ * \brief Host names of mail domains and SRV targets: syntax and wire format.
+ *
+ * Mail domains and targets are host names (RFC 1123 letters, digits and
+ * hyphens); anything else is refused with a reason.
+ */
+
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libknot/consts.h>
+
+/*! \brief Room for an error message (a path, a line number and a reason). */
+#define MAILSRV_ERR_SIZE	512
+
+/*! \brief A parsed host name in lower-case wire format. */
+typedef struct {
+	uint8_t wire[KNOT_DNAME_MAXLEN]; /*!< Labels; root label if absolute. */
+	size_t size;                     /*!< Bytes used in wire. */
+	bool absolute;                   /*!< Written with a trailing dot. */
+} mailsrv_name_t;
+
+/*! \brief An SRV target: absolute, or relative to each mail domain. */
+typedef struct {
+	bool relative;     /*!< Put before each mail domain. */
+	uint8_t size;      /*!< Bytes in wire. */
+	uint8_t wire[];    /*!< Absolute name, or the labels to put before the domain. */
+} mailsrv_target_t;
+
+/*! \brief Bytes of a target object (flag, size and wire). */
+static inline size_t mailsrv_target_bytes(const mailsrv_target_t *target)
+{
+	return sizeof(*target) + target->size;
+}
+
+/*!
+ * \brief Allocates a target object for a parsed name.
+ *
+ * \return New target (free with free()), NULL if out of memory.
+ */
+mailsrv_target_t *mailsrv_target_new(const mailsrv_name_t *name);
+
+/*!
+ * \brief Parses a host name from presentation format.
+ *
+ * A relative name is stored without the root label. The root name "."
+ * is returned as an absolute name of size 1; callers decide about it.
+ *
+ * \param txt     Text (not NUL-terminated).
+ * \param len     Text length.
+ * \param out     Parsed name.
+ * \param reason  Reason of a failure (static string or \a reason_buf).
+ * \param reason_buf  Room for a reason that quotes a byte.
+ *
+ * \retval true if valid.
+ */
+bool mailsrv_name_parse(const char *txt, size_t len, mailsrv_name_t *out,
+                        const char **reason, char reason_buf[64]);
+
+/*!
+ * \brief Checks that a wire-format name is a host name.
+ *
+ * \param name        Wire-format name (absolute).
+ * \param reason      Reason of a failure.
+ * \param reason_buf  Room for a reason that quotes a byte.
+ *
+ * \retval true if valid.
+ */
+bool mailsrv_name_check_wire(const uint8_t *name, const char **reason,
+                             char reason_buf[64]);
+
+/*!
+ * \brief Writes \a len bytes of \a txt for a message: printable ASCII as
+ *        is, other bytes as \\xNN, long text cut with "...".
+ *
+ * \return \a buf.
+ */
+const char *mailsrv_name_quote(const char *txt, size_t len, char *buf, size_t size);
