@@ -1,0 +1,383 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <urcu.h>
+#include <libknot/libknot.h>
+
+#include "module/answer.h"
+#include "module/catalog.h"
+
+/* A bump allocator standing in for knotd's per-query memory pool. */
+static uint8_t arena[1 << 20];
+static size_t arena_used;
+
+static void *arena_alloc(void *ctx, size_t len)
+{
+	(void)ctx;
+	len = (len + 7) & ~(size_t)7;
+	if (arena_used + len > sizeof(arena)) {
+		return NULL;
+	}
+	void *mem = arena + arena_used;
+	arena_used += len;
+	return mem;
+}
+
+static knot_mm_t pool = { NULL, arena_alloc, NULL };
+
+#define DNAME(s) ((const uint8_t *)(s))
+
+static void test_catalog(void **state)
+{
+	(void)state;
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x0c""_submissions")), 0);
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x06""_IMAPS")), 1);
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x06""_Pop3S")), 2);
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x0b""_submission")), 3);
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x05""_imap")), 4);
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x05""_pop3")), 5);
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x04""_smt")), -1);
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x05""imaps")), -1);
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x0d""_submissionss")), -1);
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x06""_imap\xd3")), -1);
+	assert_int_equal(mailsrv_catalog_defaults(), 0x3);
+
+	// RFC 6186 / RFC 8314 ports and the documented priorities.
+	const uint16_t ports[] = { 465, 993, 995, 587, 143, 110 };
+	const uint16_t prios[] = { 10, 10, 20, 20, 20, 30 };
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		assert_int_equal(mailsrv_catalog[i].port, ports[i]);
+		assert_int_equal(mailsrv_catalog[i].priority, prios[i]);
+		assert_int_equal(mailsrv_catalog[i].weight, 1);
+		assert_string_equal(mailsrv_catalog_names[i].name, mailsrv_catalog[i].name);
+		assert_int_equal(mailsrv_catalog_names[i].id, i);
+	}
+	assert_null(mailsrv_catalog_names[MAILSRV_SERVICE_COUNT].name);
+}
+
+static void test_qname_parse(void **state)
+{
+	(void)state;
+	mailsrv_qname_t q;
+	const uint8_t *name = DNAME("\x06""_imaps\x04""_tcp\x07""example\x03""com");
+	assert_true(mailsrv_qname_parse(name, &q));
+	assert_int_equal(q.service, 1);
+	assert_ptr_equal(q.domain, name + 12);
+
+	name = DNAME("\x0c""_SUBMISSIONS\x04""_TcP\x01""x");
+	assert_true(mailsrv_qname_parse(name, &q));
+	assert_int_equal(q.service, 0);
+	assert_ptr_equal(q.domain, name + 18);
+
+	name = DNAME("\x04""_tcp\x07""example\x03""com");
+	assert_true(mailsrv_qname_parse(name, &q));
+	assert_int_equal(q.service, -1);
+	assert_ptr_equal(q.domain, name + 5);
+
+	// Not ours: other labels, _udp, unknown services, root domain, deeper names.
+	assert_false(mailsrv_qname_parse(DNAME("\x07""example\x03""com"), &q));
+	assert_false(mailsrv_qname_parse(DNAME(""), &q));
+	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x04""_udp\x01""x"), &q));
+	assert_false(mailsrv_qname_parse(DNAME("\x04""_foo\x04""_tcp\x01""x"), &q));
+	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x04""_tcp"), &q));
+	assert_false(mailsrv_qname_parse(DNAME("\x04""_tcp"), &q));
+	assert_false(mailsrv_qname_parse(DNAME("\x01""a\x06""_imaps\x04""_tcp\x01""x"), &q));
+	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x01""x\x04""_tcp\x01""x"), &q));
+	assert_false(mailsrv_qname_parse(DNAME("\x05""_tcpx\x01""x"), &q));
+	assert_false(mailsrv_qname_parse(DNAME("\x04""_tdp\x01""x"), &q));
+	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x04""_t\x03p\x01""x"), &q));
+}
+
+static void test_action(void **state)
+{
+	(void)state;
+	mailsrv_answer_conf_t conf = { .services = 0x3 };
+	const knotd_in_state_t MISS = KNOTD_IN_STATE_MISS, NODATA = KNOTD_IN_STATE_NODATA;
+
+	// _tcp.D: an empty non-terminal, unless the zone has the name.
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_A, -1), MAILSRV_NODATA);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, -1), MAILSRV_NODATA);
+	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_A, -1), MAILSRV_KEEP);
+
+	// Enabled service.
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, 1), MAILSRV_SRV);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_ANY, 1), MAILSRV_SRV);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_TXT, 1), MAILSRV_NODATA);
+	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_SRV, 0), MAILSRV_SRV);
+	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_TXT, 0), MAILSRV_KEEP);
+
+	// Disabled service: left to the zone, or 0 0 0 . with 'unavailable'.
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, 2), MAILSRV_KEEP);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_TXT, 2), MAILSRV_KEEP);
+	conf.unavailable = true;
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, 2), MAILSRV_UNAVAILABLE);
+	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_ANY, 3), MAILSRV_UNAVAILABLE);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_AAAA, 5), MAILSRV_NODATA);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, 1), MAILSRV_SRV);
+}
+
+static mailsrv_target_t *target(const char *wire, size_t size, bool relative)
+{
+	mailsrv_target_t *t = malloc(sizeof(*t) + size);
+	t->relative = relative;
+	t->size = size;
+	memcpy(t->wire, wire, size);
+	return t;
+}
+
+static void test_rdata(void **state)
+{
+	(void)state;
+	uint8_t rdata[MAILSRV_SRV_RDATA_MAX];
+	const uint8_t *domain = DNAME("\x07""example\x03""com");
+
+	mailsrv_target_t *abs = target("\x04""mail\x07""example\x03""net\x00", 18, false);
+	size_t len = mailsrv_srv_rdata(rdata, &mailsrv_catalog[0], abs, domain, 13);
+	assert_int_equal(len, 24);
+	assert_memory_equal(rdata, "\x00\x0a\x00\x01\x01\xd1" "\x04""mail\x07""example\x03""net\x00", 24);
+
+	mailsrv_target_t *rel = target("\x04""imap", 5, true);
+	len = mailsrv_srv_rdata(rdata, &mailsrv_catalog[1], rel, domain, 13);
+	assert_int_equal(len, 24);
+	assert_memory_equal(rdata, "\x00\x0a\x00\x01\x03\xe1" "\x04""imap\x07""example\x03""com\x00", 24);
+
+	len = mailsrv_srv_rdata(rdata, NULL, NULL, domain, 13);
+	assert_int_equal(len, 7);
+	assert_memory_equal(rdata, "\x00\x00\x00\x00\x00\x00\x00", 7);
+
+	// A relative target that would not fit is refused.
+	uint8_t long_domain[KNOT_DNAME_MAXLEN];
+	memset(long_domain, 0, sizeof(long_domain));
+	for (int i = 0; i < 4; i++) {
+		long_domain[i * 62] = 61;
+		memset(long_domain + i * 62 + 1, 'a', 61);
+	}
+	assert_int_equal(knot_dname_size(long_domain), 249);
+	mailsrv_target_t *rel7 = target("\x06""abcdef", 7, true);
+	assert_int_equal(mailsrv_srv_rdata(rdata, &mailsrv_catalog[1], rel, long_domain, 249), 6 + 254);
+	assert_int_equal(mailsrv_srv_rdata(rdata, &mailsrv_catalog[1], rel7, long_domain, 249), 0);
+
+	free(abs);
+	free(rel);
+	free(rel7);
+}
+
+/* Hook fixture: a table with example.com (configured target) and
+ * other.example.com (own relative target). */
+typedef struct {
+	mailsrv_table_t *table;
+	mailsrv_target_t *conf_target;
+	mailsrv_answer_conf_t conf;
+	knot_pkt_t *query;
+	knot_pkt_t *resp;
+	knotd_qdata_params_t params;
+	knotd_qdata_t qdata;
+} fixture_t;
+
+static int fixture_setup(void **state)
+{
+	fixture_t *f = calloc(1, sizeof(*f));
+	f->table = mailsrv_table_new(4);
+	mailsrv_target_t **own = malloc(sizeof(*own));
+	own[0] = target("\x02""mx", 3, true);
+	mailsrv_table_adopt_targets(f->table, own, 1);
+	mailsrv_table_set(f->table, DNAME("\x07""example\x03""com"), NULL);
+	mailsrv_table_set(f->table, DNAME("\x05""other\x07""example\x03""com"), own[0]);
+	f->conf_target = target("\x04""mail\x07""example\x03""net\x00", 18, false);
+	f->conf = (mailsrv_answer_conf_t){
+		.target = f->conf_target,
+		.ttl = 600,
+		.services = 0x3,
+		.zone_size = 13, // example.com.
+	};
+	*state = f;
+	return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+	fixture_t *f = *state;
+	mailsrv_table_free(f->table);
+	free(f->conf_target);
+	knot_pkt_free(f->query);
+	knot_pkt_free(f->resp);
+	free(f);
+	return 0;
+}
+
+/*! \brief Runs the hook for a query as knotd would after a zone search. */
+static knotd_in_state_t run_sized(fixture_t *f, const char *qname_txt, uint16_t qtype,
+                                  knotd_in_state_t state, knotd_query_proto_t proto,
+                                  size_t resp_size)
+{
+	knot_pkt_free(f->query);
+	knot_pkt_free(f->resp);
+	arena_used = 0;
+	uint8_t qname[KNOT_DNAME_MAXLEN];
+	assert_non_null(knot_dname_from_str(qname, qname_txt, sizeof(qname)));
+	f->query = knot_pkt_new(NULL, KNOT_WIRE_MAX_PKTSIZE, NULL);
+	assert_int_equal(knot_pkt_put_question(f->query, qname, KNOT_CLASS_IN, qtype), KNOT_EOK);
+	f->resp = knot_pkt_new(NULL, resp_size, &pool);
+	assert_int_equal(knot_pkt_init_response(f->resp, f->query), KNOT_EOK);
+	f->params = (knotd_qdata_params_t){ .proto = proto };
+	f->qdata = (knotd_qdata_t){
+		.query = f->query,
+		.name = knot_pkt_qname(f->query),
+		.params = &f->params,
+		.mm = &pool,
+	};
+
+	rcu_read_lock();
+	knotd_in_state_t next = mailsrv_answer(&f->conf, f->table, state, f->resp, &f->qdata);
+	rcu_read_unlock();
+	return next;
+}
+
+static knotd_in_state_t run(fixture_t *f, const char *qname_txt, uint16_t qtype,
+                            knotd_in_state_t state, knotd_query_proto_t proto)
+{
+	return run_sized(f, qname_txt, qtype, state, proto, 4096);
+}
+
+/*! \brief Parses the response wire and returns the text of its answer RR. */
+static void answer_text(fixture_t *f, char *buf, size_t size)
+{
+	knot_pkt_t *parsed = knot_pkt_new(f->resp->wire, f->resp->size, NULL);
+	assert_int_equal(knot_pkt_parse(parsed, 0), KNOT_EOK);
+	const knot_pktsection_t *an = knot_pkt_section(parsed, KNOT_ANSWER);
+	assert_int_equal(an->count, 1);
+	const knot_rrset_t *rr = knot_pkt_rr(an, 0);
+	char rdata[512];
+	assert_true(knot_rrset_txt_dump_data(rr, 0, rdata, sizeof(rdata),
+	                                     &KNOT_DUMP_STYLE_DEFAULT) > 0);
+	char owner[KNOT_DNAME_TXT_MAXLEN + 1];
+	knot_dname_to_str(owner, rr->owner, sizeof(owner));
+	snprintf(buf, size, "%.200s %u %.200s", owner, rr->ttl, rdata);
+	knot_pkt_free(parsed);
+}
+
+static void test_hook_srv(void **state)
+{
+	fixture_t *f = *state;
+	char txt[1024];
+
+	assert_int_equal(run(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
+	assert_true(knot_wire_get_aa(f->resp->wire));
+	assert_int_equal(f->qdata.rcode, KNOT_RCODE_NOERROR);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_imaps._tcp.example.com. 600 10 1 993 mail.example.net.");
+
+	// Owner spelled as asked; target built from the lower-case domain.
+	assert_int_equal(run(f, "_SUBMISSIONS._Tcp.OTHER.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_NODATA, KNOTD_QUERY_PROTO_TCP), KNOTD_IN_STATE_HIT);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_submissions._tcp.other.example.com. 600 10 1 465 mx.other.example.com.");
+	// The owner is a pointer to the question, which keeps the query's case.
+	size_t an = KNOT_WIRE_HEADER_SIZE + knot_pkt_question_size(f->query);
+	assert_memory_equal(f->resp->wire + an, "\xc0\x0c", 2);
+	assert_memory_equal(f->resp->wire + KNOT_WIRE_HEADER_SIZE,
+	                    "\x0c_SUBMISSIONS\x04_Tcp\x05OTHER", 24);
+}
+
+static void test_hook_nodata_keep(void **state)
+{
+	fixture_t *f = *state;
+
+	// NODATA: _tcp.D and other types at service names.
+	f->qdata.rcode = KNOT_RCODE_NXDOMAIN;
+	assert_int_equal(run(f, "_tcp.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS,
+	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+	assert_int_equal(f->qdata.rcode, KNOT_RCODE_NOERROR);
+	assert_int_equal(f->resp->rrset_count, 0);
+	assert_int_equal(run(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_AAAA, KNOTD_IN_STATE_MISS,
+	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+
+	// Left to the zone: HIT, DELEG, unlisted, disabled, unknown, deeper.
+	const struct {
+		const char *name;
+		uint16_t qtype;
+		knotd_in_state_t state;
+	} keep[] = {
+		{ "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT },
+		{ "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_DELEG },
+		{ "_imaps._tcp.nope.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS },
+		{ "_pop3s._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS },
+		{ "_ldap._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS },
+		{ "x._imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS },
+		{ "_imaps._udp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS },
+		{ "_imaps._tcp.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_NODATA },
+		{ "_tcp.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_NODATA },
+	};
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		print_message("# keep %zu: %s\n", i, keep[i].name);
+		assert_int_equal(run(f, keep[i].name, keep[i].qtype, keep[i].state,
+		                     KNOTD_QUERY_PROTO_UDP), keep[i].state);
+		assert_int_equal(f->resp->rrset_count, 0);
+		assert_false(knot_wire_get_aa(f->resp->wire));
+	}
+
+	// A listed domain above the zone apex belongs to another zone.
+	f->conf.zone_size = 19; // e.g. _tcp.example.com. as the apex
+	assert_int_equal(run(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_NODATA, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+	assert_int_equal(f->resp->rrset_count, 0);
+	f->conf.zone_size = 13;
+}
+
+static void test_hook_unavailable(void **state)
+{
+	fixture_t *f = *state;
+	char txt[1024];
+	f->conf.unavailable = true;
+	assert_int_equal(run(f, "_pop3._tcp.example.com.", KNOT_RRTYPE_ANY,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_pop3._tcp.example.com. 600 0 0 0 .");
+	f->conf.unavailable = false;
+}
+
+static void test_hook_truncation(void **state)
+{
+	fixture_t *f = *state;
+	// 50 bytes hold the header and question (41) but not the SRV record.
+	assert_int_equal(run_sized(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV,
+	                           KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP, 50),
+	                 KNOTD_IN_STATE_TRUNC);
+	assert_true(knot_wire_get_tc(f->resp->wire));
+
+	assert_int_equal(run_sized(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV,
+	                           KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_TCP, 50),
+	                 KNOTD_IN_STATE_ERROR);
+	assert_int_equal(f->qdata.rcode, KNOT_RCODE_SERVFAIL);
+	assert_false(knot_wire_get_tc(f->resp->wire));
+}
+
+int main(void)
+{
+	rcu_register_thread();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_catalog),
+		cmocka_unit_test(test_qname_parse),
+		cmocka_unit_test(test_action),
+		cmocka_unit_test(test_rdata),
+		cmocka_unit_test_setup_teardown(test_hook_srv, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_nodata_keep, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_unavailable, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_truncation, fixture_setup, fixture_teardown),
+	};
+	int ret = cmocka_run_group_tests(tests, NULL, NULL);
+	rcu_barrier();
+	rcu_unregister_thread();
+	return ret;
+}

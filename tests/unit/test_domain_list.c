@@ -1,0 +1,319 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <libknot/dname.h>
+#include <libknot/errcode.h>
+
+#include "module/domain_list.h"
+
+static char dir[] = "/tmp/mailsrv-list-XXXXXX";
+
+/*! \brief Writes \a len bytes to DIR/name, returns the path (static). */
+static const char *write_file(const char *name, const char *data, size_t len)
+{
+	static char path[256];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+	return path;
+}
+
+typedef struct {
+	const char *data;
+	size_t len;            /* 0: strlen(data) */
+	const char *error;     /* NULL: valid; "%s" stands for the path */
+} file_case_t;
+
+static const file_case_t bad_files[] = {
+	{ "ok.example\nbad_name.example\n", 0,
+	  "%s:2: domain 'bad_name.example': invalid character '_'" },
+	{ "a.example b.example c.example\n", 0,
+	  "%s:1: too many fields (expected a domain and an optional target)" },
+	{ "a.example\n\n# c\nb..example\n", 0, "%s:4: domain 'b..example': empty label" },
+	{ "a.example mail..x.\n", 0, "%s:1: target 'mail..x.': empty label" },
+	{ "a.example .\n", 0,
+	  "%s:1: target '.': '.' is not a host name (use the 'unavailable' item)" },
+	{ ".\n", 0, "%s:1: domain '.': the root is not a mail domain" },
+	{ "a.example\nnul\0x.example\n", 24, "%s:2: NUL byte" },
+	{ "b\xc3\xbc""cher.example\n", 0, "%s:1: domain 'b\\xc3\\xbccher.example': "
+	  "non-ASCII byte 0xc3 (write IDN names as A-labels, xn--...)" },
+	{ "a.example mail.x.\nA.Example. imap\n", 0,
+	  "%s:2: domain 'A.Example.' listed again with another target (first at %s:1)" },
+	{ "a.example\na.example mail.x.\n", 0,
+	  "%s:2: domain 'a.example' listed again with another target (first at %s:1)" },
+	{ "a.example\rb.example\n", 0,
+	  "%s:1: domain 'a.example\\x0db.example': invalid byte 0x0d" },
+	{ "-a.example\n", 0, "%s:1: domain '-a.example': label starts or ends with a hyphen" },
+};
+
+static void test_bad_files(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_files) / sizeof(bad_files[0]); i++) {
+		const file_case_t *c = &bad_files[i];
+		char name[32];
+		snprintf(name, sizeof(name), "bad%zu.txt", i);
+		const char *path = write_file(name, c->data, c->len ? c->len : strlen(c->data));
+		char expected[MAILSRV_ERR_SIZE];
+		snprintf(expected, sizeof(expected), c->error, path, path);
+
+		mailsrv_list_t list;
+		mailsrv_list_init(&list);
+		char err[MAILSRV_ERR_SIZE] = "";
+		print_message("# case %zu\n", i);
+		assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EINVAL);
+		assert_string_equal(err, expected);
+		mailsrv_list_deinit(&list);
+	}
+}
+
+/*! \brief Text of entry \a i: "domain target" or "domain -". */
+static const char *entry_txt(const mailsrv_list_t *list, size_t i, char *buf)
+{
+	const mailsrv_list_entry_t *entry = &list->entries[i];
+	char name[KNOT_DNAME_TXT_MAXLEN + 1];
+	knot_dname_to_str(name, mailsrv_list_name(list, entry), sizeof(name));
+	const mailsrv_target_t *target = mailsrv_list_target(list, entry);
+	if (target == NULL) {
+		sprintf(buf, "%s -", name);
+	} else {
+		char wire[KNOT_DNAME_MAXLEN + 1];
+		memcpy(wire, target->wire, target->size);
+		wire[target->size] = '\0'; // Terminate a relative name for printing.
+		char tname[KNOT_DNAME_TXT_MAXLEN + 1];
+		knot_dname_to_str(tname, (uint8_t *)wire, sizeof(tname));
+		sprintf(buf, "%s %s%s", name, tname, target->relative ? " (relative)" : "");
+	}
+	return buf;
+}
+
+static void test_good_file(void **state)
+{
+	(void)state;
+	const char data[] =
+		"# mail domains\r\n"
+		"example.com\r\n"
+		"  Example.ORG.   mail.example.org.   # own target\n"
+		"\n"
+		"\t\n"
+		"example.net\timap\n"
+		"sub.example.net imap\n"
+		"example.com\n"                 /* equal duplicate */
+		"last.example";                 /* no final newline */
+	const char *path = write_file("good.txt", data, sizeof(data) - 1);
+
+	mailsrv_list_t list;
+	mailsrv_list_init(&list);
+	char err[MAILSRV_ERR_SIZE] = "";
+	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
+	assert_string_equal(err, "");
+
+	const char *expected[] = {
+		"example.com. -",
+		"example.org. mail.example.org.",
+		"example.net. imap. (relative)",
+		"sub.example.net. imap. (relative)",
+		"last.example. -",
+	};
+	assert_int_equal(list.count, 5);
+	for (size_t i = 0; i < list.count; i++) {
+		char buf[600];
+		assert_string_equal(entry_txt(&list, i, buf), expected[i]);
+	}
+	assert_int_equal(list.duplicates, 1);
+	assert_int_equal(list.target_count, 2); // imap is stored once.
+	assert_int_equal(list.entries[3].line, 7);
+	mailsrv_list_deinit(&list);
+}
+
+static void test_empty_and_comments(void **state)
+{
+	(void)state;
+	const char *files[] = { "", "# only\n# comments\n", "\n\n\r\n" };
+	for (size_t i = 0; i < 3; i++) {
+		const char *path = write_file("empty.txt", files[i], strlen(files[i]));
+		mailsrv_list_t list;
+		mailsrv_list_init(&list);
+		char err[MAILSRV_ERR_SIZE] = "";
+		assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
+		assert_int_equal(list.count, 0);
+		mailsrv_list_deinit(&list);
+	}
+}
+
+static void test_file_errors(void **state)
+{
+	(void)state;
+	mailsrv_list_t list;
+	mailsrv_list_init(&list);
+	char err[MAILSRV_ERR_SIZE] = "";
+	char path[300], expected[MAILSRV_ERR_SIZE];
+
+	snprintf(path, sizeof(path), "%s/missing.txt", dir);
+	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_ENOENT);
+	snprintf(expected, sizeof(expected), "%s: cannot open (No such file or directory)", path);
+	assert_string_equal(err, expected);
+
+	assert_int_equal(mailsrv_list_add_file(&list, dir, err), KNOT_EINVAL);
+	snprintf(expected, sizeof(expected), "%s: not a regular file", dir);
+	assert_string_equal(err, expected);
+	mailsrv_list_deinit(&list);
+}
+
+static void test_sources(void **state)
+{
+	(void)state;
+	const char *path = write_file("src.txt", "b.example imap\nc.example\n", 25);
+	const uint8_t *domains[] = {
+		(const uint8_t *)"\x01""a\x07""example",
+		(const uint8_t *)"\x01""C\x07""EXAMPLE",
+	};
+	const char *files[] = { path };
+	mailsrv_sources_t sources = { domains, 2, files, 1 };
+
+	mailsrv_list_t list;
+	mailsrv_list_init(&list);
+	char err[MAILSRV_ERR_SIZE] = "";
+	assert_int_equal(mailsrv_list_add_sources(&list, &sources, err), KNOT_EOK);
+	assert_int_equal(list.count, 3);
+	assert_int_equal(list.duplicates, 1); // c.example inline and in the file.
+	char buf[600];
+	assert_string_equal(entry_txt(&list, 1, buf), "c.example. -");
+	mailsrv_list_deinit(&list);
+
+	// An inline domain conflicts with a file domain that has its own target.
+	const uint8_t *domains2[] = { (const uint8_t *)"\x01""b\x07""example" };
+	sources.domains = domains2;
+	sources.domain_count = 1;
+	mailsrv_list_init(&list);
+	assert_int_equal(mailsrv_list_add_sources(&list, &sources, err), KNOT_EINVAL);
+	char expected[MAILSRV_ERR_SIZE];
+	snprintf(expected, sizeof(expected), "%s:1: domain 'b.example' listed again "
+	         "with another target (first at item 'domain')", path);
+	assert_string_equal(err, expected);
+	mailsrv_list_deinit(&list);
+
+	// An invalid inline domain.
+	const uint8_t *domains3[] = { (const uint8_t *)"\x03""a_b\x07""example" };
+	sources.domains = domains3;
+	mailsrv_list_init(&list);
+	assert_int_equal(mailsrv_list_add_sources(&list, &sources, err), KNOT_EINVAL);
+	assert_string_equal(err, "domain 'a_b.example.': invalid character '_'");
+	mailsrv_list_deinit(&list);
+}
+
+static void test_relative_target_length(void **state)
+{
+	(void)state;
+	// A 252-byte domain: 63 x 3 labels + one of 58 (4 * 64 - 5 + 1 = 252).
+	char domain[300];
+	size_t pos = 0;
+	for (int i = 0; i < 3; i++) {
+		memset(domain + pos, 'a', 63);
+		pos += 63;
+		domain[pos++] = '.';
+	}
+	memset(domain + pos, 'b', 58);
+	pos += 58;
+	domain[pos] = '\0';
+
+	char data[400];
+	snprintf(data, sizeof(data), "%s\n", domain);
+	const char *path = write_file("long.txt", data, strlen(data));
+	mailsrv_list_t list;
+	mailsrv_list_init(&list);
+	char err[MAILSRV_ERR_SIZE] = "";
+	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
+
+	// "ab" + 252 = 255 fits; "abc" + 252 does not.
+	mailsrv_target_t *ok = malloc(sizeof(*ok) + 3);
+	*ok = (mailsrv_target_t){ .relative = true, .size = 3 };
+	memcpy(ok->wire, "\x02""ab", 3);
+	assert_int_equal(mailsrv_list_check_target(&list, ok, err), KNOT_EOK);
+	mailsrv_target_t *bad = malloc(sizeof(*bad) + 4);
+	*bad = (mailsrv_target_t){ .relative = true, .size = 4 };
+	memcpy(bad->wire, "\x03""abc", 4);
+	assert_int_equal(mailsrv_list_check_target(&list, bad, err), KNOT_EINVAL);
+	char expected[MAILSRV_ERR_SIZE];
+	snprintf(expected, sizeof(expected), "%s:1: domain '%s.': the relative target "
+	         "makes a name longer than 255 bytes", path, domain);
+	assert_string_equal(err, expected);
+	mailsrv_list_deinit(&list);
+
+	// The same for a per-domain target.
+	snprintf(data, sizeof(data), "%s abc\n", domain);
+	path = write_file("long2.txt", data, strlen(data));
+	mailsrv_list_init(&list);
+	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EINVAL);
+	snprintf(expected, sizeof(expected), "%s:1: target 'abc': makes a name "
+	         "longer than 255 bytes with this domain", path);
+	assert_string_equal(err, expected);
+	mailsrv_list_deinit(&list);
+	free(ok);
+	free(bad);
+}
+
+static void test_many(void **state)
+{
+	(void)state;
+	// Enough domains to grow every array and index several times.
+	size_t count = 50000;
+	char *data = malloc(count * 32);
+	size_t len = 0;
+	for (size_t i = 0; i < count; i++) {
+		len += sprintf(data + len, "d%zu.example t%zu\n", i, i % 3000);
+	}
+	const char *path = write_file("many.txt", data, len);
+	free(data);
+
+	mailsrv_list_t list;
+	mailsrv_list_init(&list);
+	char err[MAILSRV_ERR_SIZE] = "";
+	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
+	assert_int_equal(list.count, count);
+	assert_int_equal(list.target_count, 3000);
+	char buf[600];
+	assert_string_equal(entry_txt(&list, 43210, buf), "d43210.example. t1210. (relative)");
+	mailsrv_list_deinit(&list);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_good_file),
+		cmocka_unit_test(test_empty_and_comments),
+		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_sources),
+		cmocka_unit_test(test_relative_target_length),
+		cmocka_unit_test(test_many),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
