@@ -1,0 +1,281 @@
+"""Test harness: a real knotd on a free loopback port, queried with dnspython.
+
+Every test program prints TAP (run with the system python3, which has
+Debian's python3-dnspython). knotd is started with a generated
+configuration in a temporary directory, waited for with bounded waits, and
+stopped by its PID.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import unittest
+
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdataclass
+import dns.rdatatype
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODULE = os.environ.get("MAILSRV_MODULE", os.path.join(TOP, ".libs", "mailsrv.so"))
+KNOTD = os.environ.get("KNOTD", shutil.which("knotd") or "/usr/sbin/knotd")
+KNOTC = os.environ.get("KNOTC", shutil.which("knotc") or "/usr/sbin/knotc")
+WAIT = 15.0  # seconds, upper bound of every wait
+
+
+def free_port():
+    """A port free for both UDP and TCP on 127.0.0.1."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+            tcp.bind(("127.0.0.1", 0))
+            port = tcp.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+                try:
+                    udp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            return port
+    raise RuntimeError("no free port on 127.0.0.1")
+
+
+def module_dir():
+    """knotd's compiled-in module directory (modules there load implicitly)."""
+    out = subprocess.run([KNOTD, "-V"], capture_output=True, text=True, timeout=WAIT).stdout
+    for line in out.splitlines():
+        if "Module dir:" in line:
+            return line.split(":", 1)[1].strip()
+    return ""
+
+
+class Knot:
+    """One knotd process with its own directory, configuration and zones."""
+
+    def __init__(self, zones, modules="", extra_conf="", explicit_module=True):
+        """zones: {name: (zone file text, [module ids])}; modules: YAML of
+        the mod-mailsrv sections."""
+        self.dir = tempfile.mkdtemp(prefix="mailsrv-knot-")
+        self.zones = zones
+        self.modules = modules
+        self.extra_conf = extra_conf
+        self.explicit_module = explicit_module
+        self.port = None
+        self.proc = None
+        self.conf_path = os.path.join(self.dir, "knot.conf")
+        self.log_path = os.path.join(self.dir, "knot.log")
+        self.sock = os.path.join(self.dir, "knot.sock")
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def write(self, name, text):
+        with open(self.path(name), "w") as f:
+            f.write(text)
+        return self.path(name)
+
+    def config(self):
+        lines = [
+            "server:",
+            "    listen: 127.0.0.1@%d" % self.port,
+            "    rundir: %s" % self.dir,
+            "    udp-workers: 2",
+            "    tcp-workers: 2",
+            "    background-workers: 1",
+            "log:",
+            "  - target: %s" % self.log_path,
+            "    any: debug",
+            "database:",
+            "    storage: %s" % self.dir,
+            "control:",
+            "    listen: %s" % self.sock,
+        ]
+        if self.explicit_module:
+            lines += ["module:", "  - id: mod-mailsrv", "    file: %s" % MODULE]
+        lines += [self.modules, self.extra_conf, "template:", "  - id: default",
+                  "    storage: %s" % self.dir, "    file: %s.zone", "zone:"]
+        for name, (_, mods) in self.zones.items():
+            lines.append("  - domain: %s" % name)
+            if mods:
+                lines.append("    module: [ %s ]" % ", ".join(mods))
+        return "\n".join(lines) + "\n"
+
+    def write_config(self):
+        if self.port is None:
+            self.port = free_port()
+        for name, (text, _) in self.zones.items():
+            self.write("%s.zone" % name.rstrip("."), text)
+        self.write("knot.conf", self.config())
+
+    def start(self, expect_running=True):
+        """Starts knotd; with expect_running, waits until every zone answers."""
+        if self.explicit_module:
+            shadow = os.path.join(module_dir(), "mailsrv.so")
+            if os.path.exists(shadow):
+                raise RuntimeError("%s is installed: knotd loads it implicitly, so the "
+                                   "build under test cannot be loaded (make uninstall)" % shadow)
+        for _ in range(3):
+            self.port = free_port()
+            self.write_config()
+            log = open(self.log_path, "a")
+            self.proc = subprocess.Popen([KNOTD, "-c", self.conf_path], stdout=log,
+                                         stderr=subprocess.STDOUT)
+            log.close()
+            if not expect_running:
+                try:
+                    self.proc.wait(WAIT)
+                except subprocess.TimeoutExpired:
+                    self.stop()
+                    raise AssertionError("knotd kept running")
+                return self.proc.returncode
+            if self.wait_ready():
+                return 0
+            bound = "binding" in self.log() and "failed" in self.log()
+            self.stop()
+            if not bound:
+                break
+        raise RuntimeError("knotd did not start:\n" + self.log()[-3000:])
+
+    def wait_ready(self):
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            if all(self.zone_ready(z) for z in self.zones):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def zone_ready(self, zone):
+        try:
+            resp = self.query(zone, "SOA", timeout=0.5)
+        except Exception:
+            return False
+        return resp.rcode() == dns.rcode.NOERROR and len(resp.answer) == 1
+
+    def stop(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(WAIT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(WAIT)
+        self.proc = None
+
+    def cleanup(self):
+        self.stop()
+        if os.environ.get("MAILSRV_KEEP_TMP"):
+            sys.stdout.write("# kept %s\n" % self.dir)
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def knotc(self, *args, conf=False):
+        """Runs knotc against this server's socket (or its config file)."""
+        cmd = [KNOTC, "-c", self.conf_path] if conf else [KNOTC, "-s", self.sock]
+        return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=60)
+
+    def query(self, name, rdtype, tcp=False, timeout=2.0, dnssec=False):
+        """One query without RD (as resolvers ask authoritative servers)."""
+        q = dns.message.make_query(name, rdtype, want_dnssec=dnssec)
+        q.flags &= ~dns.flags.RD
+        if tcp:
+            return dns.query.tcp(q, "127.0.0.1", port=self.port, timeout=timeout)
+        return dns.query.udp(q, "127.0.0.1", port=self.port, timeout=timeout)
+
+
+def rr_lines(section):
+    """One 'owner ttl class type rdata' line per record, owner as sent."""
+    lines = []
+    for rrset in section:
+        for rd in rrset:
+            lines.append("%s %d %s %s %s" % (rrset.name.to_text(), rrset.ttl,
+                                             dns.rdataclass.to_text(rrset.rdclass),
+                                             dns.rdatatype.to_text(rrset.rdtype),
+                                             rd.to_text()))
+    return sorted(lines)
+
+
+class DnsTestCase(unittest.TestCase):
+    maxDiff = None
+
+    def assertResponse(self, resp, rcode, flags, answer=(), authority=(), additional=()):
+        """Asserts on a whole response: rcode, flags, every section."""
+        got = {
+            "rcode": dns.rcode.to_text(resp.rcode()),
+            "flags": dns.flags.to_text(resp.flags),
+            "answer": rr_lines(resp.answer),
+            "authority": rr_lines(resp.authority),
+            "additional": rr_lines(resp.additional),
+        }
+        want = {
+            "rcode": rcode,
+            "flags": flags,
+            "answer": sorted(answer),
+            "authority": sorted(authority),
+            "additional": sorted(additional),
+        }
+        self.assertEqual(got, want)
+
+
+class TapResult(unittest.TestResult):
+    """Prints one TAP line per test."""
+
+    def __init__(self):
+        super().__init__()
+        self.number = 0
+
+    def _line(self, test, ok, err=None):
+        self.number += 1
+        sys.stdout.write("%s %d - %s\n" % ("ok" if ok else "not ok", self.number, test.id()))
+        if err is not None:
+            for line in "".join(traceback.format_exception(*err)).splitlines():
+                sys.stdout.write("# %s\n" % line)
+        sys.stdout.flush()
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self._line(test, True)
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._line(test, False, err)
+
+    def addError(self, test, err):
+        # Also a failed setUpModule/setUpClass: reported as one failed test.
+        super().addError(test, err)
+        self._line(test, False, err)
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self._line(test, False, None)
+        sys.stdout.write("# skipped tests are failures here: %s\n" % reason)
+
+
+def main(module):
+    """Runs the tests of \a module and prints TAP; exit status 1 on failure."""
+    suite = unittest.defaultTestLoader.loadTestsFromModule(module)
+    sys.stdout.write("1..%d\n" % suite.countTestCases())
+    sys.stdout.flush()
+    result = TapResult()
+    suite.run(result)
+    # A setUpModule failure reports one error instead of the tests: pad the plan.
+    for _ in range(result.number, suite.countTestCases()):
+        result.number += 1
+        sys.stdout.write("not ok %d - not run\n" % result.number)
+    sys.exit(0 if result.wasSuccessful() else 1)
