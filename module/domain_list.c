@@ -66,6 +66,33 @@ static int index_grow(mailsrv_list_index_t *index, const mailsrv_list_t *list,
 	return KNOT_EOK;
 }
 
+/*! \brief Finds the slot of \a key: the item with that key, or a free slot. */
+static uint32_t *index_probe(const mailsrv_list_index_t *index, const mailsrv_list_t *list,
+                             key_of_f key_of, item_key_t key)
+{
+	size_t pos = XXH3_64bits(key.data, key.size) & index->mask;
+	while (index->slots[pos] != 0) {
+		item_key_t other = key_of(list, index->slots[pos] - 1);
+		if (other.size == key.size && memcmp(other.data, key.data, key.size) == 0) {
+			break;
+		}
+		pos = (pos + 1) & index->mask;
+	}
+
+	return &index->slots[pos];
+}
+
+/*! \brief Finds the item with \a key, -1 if none. */
+static int64_t index_find(const mailsrv_list_index_t *index, const mailsrv_list_t *list,
+                          key_of_f key_of, item_key_t key)
+{
+	if (index->slots == NULL) {
+		return -1;
+	}
+
+	return (int64_t)*index_probe(index, list, key_of, key) - 1;
+}
+
 /*!
  * \brief Finds the item with the key of \a item, or indexes \a item.
  *
@@ -81,18 +108,11 @@ static int64_t index_put(mailsrv_list_index_t *index, const mailsrv_list_t *list
 		}
 	}
 
-	item_key_t key = key_of(list, item);
-	size_t pos = XXH3_64bits(key.data, key.size) & index->mask;
-	while (index->slots[pos] != 0) {
-		uint32_t other = index->slots[pos] - 1;
-		item_key_t other_key = key_of(list, other);
-		if (other_key.size == key.size &&
-		    memcmp(other_key.data, key.data, key.size) == 0) {
-			return other;
-		}
-		pos = (pos + 1) & index->mask;
+	uint32_t *slot = index_probe(index, list, key_of, key_of(list, item));
+	if (*slot != 0) {
+		return *slot - 1;
 	}
-	index->slots[pos] = item + 1;
+	*slot = item + 1;
 	index->used++;
 
 	return item;
@@ -126,7 +146,7 @@ void mailsrv_list_deinit(mailsrv_list_t *list)
 		free(list->targets[i]);
 	}
 	for (size_t i = 0; i < list->file_count; i++) {
-		free(list->files[i]);
+		free(list->files[i].path);
 	}
 	free(list->targets);
 	free(list->files);
@@ -144,7 +164,7 @@ static const char *position(const mailsrv_list_t *list, uint32_t source,
 	if (source == 0) {
 		snprintf(buf, size, "item 'domain'");
 	} else {
-		snprintf(buf, size, "%s:%u", list->files[source - 1], line);
+		snprintf(buf, size, "%s:%u", list->files[source - 1].path, line);
 	}
 
 	return buf;
@@ -224,6 +244,9 @@ static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_siz
 	if ((size_t)found == list->count) {
 		list->count++;
 		list->names_size += name_size;
+		if (target_idx == 0 && name_size > list->max_default_size) {
+			list->max_default_size = name_size;
+		}
 		return KNOT_EOK;
 	}
 
@@ -242,29 +265,32 @@ static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_siz
 }
 
 int mailsrv_list_add_name(mailsrv_list_t *list, const uint8_t *name,
-                          char err[MAILSRV_ERR_SIZE])
+                          const mailsrv_name_t *target, char err[MAILSRV_ERR_SIZE])
 {
 	char txt[KNOT_DNAME_TXT_MAXLEN + 1];
 	if (knot_dname_to_str(txt, name, sizeof(txt)) == NULL) {
 		snprintf(txt, sizeof(txt), "?");
 	}
 
-	const char *reason;
+	const char *reason = NULL;
 	char reason_buf[64];
 	if (name[0] == '\0') {
 		reason = "the root is not a mail domain";
-	} else if (mailsrv_name_check_wire(name, &reason, reason_buf)) {
-		uint8_t lower[KNOT_DNAME_MAXLEN];
-		knot_dname_copy_lower(lower, name);
-		char what[256];
-		snprintf(what, sizeof(what), "domain '%.200s'", txt);
-		return add_domain(list, lower, knot_dname_size(lower), NULL, 0, 0,
-		                  what, err);
+	} else if (mailsrv_name_check_wire(name, &reason, reason_buf) && target != NULL &&
+	           !target->absolute && target->size + knot_dname_size(name) > KNOT_DNAME_MAXLEN) {
+		reason = "the relative target makes a name longer than 255 bytes";
+	}
+	if (reason != NULL) {
+		snprintf(err, MAILSRV_ERR_SIZE, "domain '%.200s': %s", txt, reason);
+		return KNOT_EINVAL;
 	}
 
-	snprintf(err, MAILSRV_ERR_SIZE, "domain '%.200s': %s", txt, reason);
+	uint8_t lower[KNOT_DNAME_MAXLEN];
+	knot_dname_copy_lower(lower, name);
+	char what[256];
+	snprintf(what, sizeof(what), "domain '%.200s'", txt);
 
-	return KNOT_EINVAL;
+	return add_domain(list, lower, knot_dname_size(lower), target, 0, 0, what, err);
 }
 
 /*! \brief Splits the next field off [*pos, end) at spaces and tabs. */
@@ -293,7 +319,7 @@ static bool next_field(const char **pos, const char *end, const char **field,
 static int parse_line(mailsrv_list_t *list, uint32_t source, uint32_t line,
                       const char *pos, const char *end, char err[MAILSRV_ERR_SIZE])
 {
-	const char *path = list->files[source - 1];
+	const char *path = list->files[source - 1].path;
 	if (memchr(pos, '\0', end - pos) != NULL) {
 		snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: NUL byte", path, line);
 		return KNOT_EINVAL;
@@ -369,9 +395,58 @@ invalid:
 	return KNOT_EINVAL;
 }
 
+/*! \brief Seconds within which a change may not show in a file's times
+ *         (file systems store them with a coarse clock, FAT even 2 s). */
+#define RACY_SECONDS	2
+
+/*! \brief Fills a file state from stat() data taken now. */
+static void state_from_stat(const struct stat *st, mailsrv_file_state_t *state)
+{
+	struct timespec clock;
+	clock_gettime(CLOCK_REALTIME, &clock);
+	*state = (mailsrv_file_state_t){
+		.dev = st->st_dev,
+		.ino = st->st_ino,
+		.size = st->st_size,
+		.mtime = st->st_mtim,
+		.ctime = st->st_ctim,
+		.racy = clock.tv_sec - st->st_mtim.tv_sec <= RACY_SECONDS,
+	};
+}
+
+int mailsrv_file_state(const char *path, mailsrv_file_state_t *state)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		return knot_map_errno();
+	}
+	state_from_stat(&st, state);
+
+	return KNOT_EOK;
+}
+
+bool mailsrv_file_changed(const mailsrv_file_state_t *known,
+                          const mailsrv_file_state_t *now)
+{
+	if (known->dev != now->dev || known->ino != now->ino || known->size != now->size ||
+	    known->mtime.tv_sec != now->mtime.tv_sec || known->mtime.tv_nsec != now->mtime.tv_nsec ||
+	    known->ctime.tv_sec != now->ctime.tv_sec || known->ctime.tv_nsec != now->ctime.tv_nsec) {
+		return true;
+	}
+	if (!known->racy) {
+		return false;
+	}
+
+	// A racy read is confirmed by one more read once any later change
+	// would have moved the times.
+	struct timespec clock;
+	clock_gettime(CLOCK_REALTIME, &clock);
+	return clock.tv_sec - known->mtime.tv_sec > RACY_SECONDS;
+}
+
 /*! \brief Reads a whole regular file into memory. */
 static int read_file(const char *path, char **data, size_t *size,
-                     char err[MAILSRV_ERR_SIZE])
+                     mailsrv_file_state_t *state, char err[MAILSRV_ERR_SIZE])
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -386,6 +461,8 @@ static int read_file(const char *path, char **data, size_t *size,
 		close(fd);
 		return KNOT_EINVAL;
 	}
+
+	state_from_stat(&st, state);
 
 	size_t max = st.st_size + 1, len = 0;
 	char *buf = NULL;
@@ -431,16 +508,16 @@ int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
 	            sizeof(*list->files)) != KNOT_EOK) {
 		return KNOT_ENOMEM;
 	}
-	char *copy = strdup(path);
-	if (copy == NULL) {
+	mailsrv_list_file_t *file = &list->files[list->file_count];
+	*file = (mailsrv_list_file_t){ .path = strdup(path) };
+	if (file->path == NULL) {
 		return KNOT_ENOMEM;
 	}
-	list->files[list->file_count++] = copy;
-	uint32_t source = list->file_count;
+	uint32_t source = ++list->file_count;
 
 	char *data = NULL;
 	size_t size = 0;
-	int ret = read_file(path, &data, &size, err);
+	int ret = read_file(path, &data, &size, &file->state, err);
 	if (ret != KNOT_EOK) {
 		if (ret == KNOT_ENOMEM) {
 			snprintf(err, MAILSRV_ERR_SIZE, "%s: out of memory", path);
@@ -465,11 +542,28 @@ int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
 	return ret;
 }
 
+const mailsrv_list_entry_t *mailsrv_list_find(const mailsrv_list_t *list,
+                                              const uint8_t *name)
+{
+	item_key_t key = { name, knot_dname_size(name) };
+	int64_t found = index_find(&list->by_name, list, name_key, key);
+
+	return found < 0 ? NULL : &list->entries[found];
+}
+
+ssize_t mailsrv_list_find_target(const mailsrv_list_t *list,
+                                 const mailsrv_target_t *target)
+{
+	item_key_t key = { (const uint8_t *)target, mailsrv_target_bytes(target) };
+
+	return index_find(&list->by_target, list, target_key, key);
+}
+
 int mailsrv_list_add_sources(mailsrv_list_t *list, const mailsrv_sources_t *sources,
                              char err[MAILSRV_ERR_SIZE])
 {
 	for (size_t i = 0; i < sources->domain_count; i++) {
-		int ret = mailsrv_list_add_name(list, sources->domains[i], err);
+		int ret = mailsrv_list_add_name(list, sources->domains[i], NULL, err);
 		if (ret != KNOT_EOK) {
 			return ret;
 		}

@@ -15,10 +15,23 @@
 
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
+#include <sys/types.h>
 
 #include "module/name.h"
+
+/*! \brief What identifies the content of a file without reading it. */
+typedef struct {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	struct timespec ctime;
+	bool racy;  /*!< Read soon after a change: another one may not show in mtime. */
+} mailsrv_file_state_t;
 
 /*! \brief One listed mail domain. */
 typedef struct {
@@ -27,6 +40,12 @@ typedef struct {
 	uint32_t line;    /*!< Line in the source file (0: configuration item). */
 	uint32_t source;  /*!< 0: configuration item, else index in files + 1. */
 } mailsrv_list_entry_t;
+
+/*! \brief A domain file read into the list. */
+typedef struct {
+	char *path;
+	mailsrv_file_state_t state;  /*!< State of the file that was read. */
+} mailsrv_list_file_t;
 
 /*! \brief Open-addressing index of list items (0: free slot, else item + 1). */
 typedef struct {
@@ -46,9 +65,10 @@ typedef struct {
 	mailsrv_target_t **targets;    /*!< Distinct per-domain targets. */
 	size_t target_count;
 	size_t targets_max;
-	char **files;                  /*!< Paths of the domain files read. */
+	mailsrv_list_file_t *files;    /*!< Domain files read. */
 	size_t file_count;
 	size_t files_max;
+	size_t max_default_size;       /*!< Longest domain without its own target. */
 	size_t duplicates;             /*!< Domains listed again with the same target. */
 	mailsrv_list_index_t by_name;
 	mailsrv_list_index_t by_target;
@@ -83,16 +103,18 @@ static inline const mailsrv_target_t *mailsrv_list_target(const mailsrv_list_t *
 }
 
 /*!
- * \brief Adds a domain given in the configuration ('domain' item).
+ * \brief Adds a domain given in the configuration ('domain' item), or by
+ *        a program, with an optional target.
  *
- * \param list  List.
- * \param name  Wire-format domain name.
- * \param err   Error message on failure.
+ * \param list    List.
+ * \param name    Wire-format domain name.
+ * \param target  Own target of the domain, NULL for the configured one.
+ * \param err     Error message on failure.
  *
  * \return KNOT_EOK, KNOT_EINVAL (with \a err), KNOT_ENOMEM.
  */
 int mailsrv_list_add_name(mailsrv_list_t *list, const uint8_t *name,
-                          char err[MAILSRV_ERR_SIZE]);
+                          const mailsrv_name_t *target, char err[MAILSRV_ERR_SIZE]);
 
 /*!
  * \brief Adds the domains of a domain file.
@@ -105,6 +127,39 @@ int mailsrv_list_add_name(mailsrv_list_t *list, const uint8_t *name,
  */
 int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
                           char err[MAILSRV_ERR_SIZE]);
+
+/*!
+ * \brief Finds a domain.
+ *
+ * \param name  Lower-case wire-format name.
+ *
+ * \return The entry, NULL if the domain is not listed.
+ */
+const mailsrv_list_entry_t *mailsrv_list_find(const mailsrv_list_t *list,
+                                              const uint8_t *name);
+
+/*!
+ * \brief Finds a target equal to \a target.
+ *
+ * \return Index in the list's targets, -1 if none is equal.
+ */
+ssize_t mailsrv_list_find_target(const mailsrv_list_t *list,
+                                 const mailsrv_target_t *target);
+
+/*!
+ * \brief Reads the identity and change times of a file.
+ *
+ * \return KNOT_EOK, or an error code from stat().
+ */
+int mailsrv_file_state(const char *path, mailsrv_file_state_t *state);
+
+/*!
+ * \brief Tells whether a file may have changed since \a known was taken:
+ *        another identity, size or time, or a racy read that is old enough
+ *        for a later change to show in the times.
+ */
+bool mailsrv_file_changed(const mailsrv_file_state_t *known,
+                          const mailsrv_file_state_t *now);
 
 /*!
  * \brief Adds every source: the 'domain' items first, then each file.

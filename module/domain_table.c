@@ -21,23 +21,25 @@
 typedef struct {
 	struct cds_lfht_node node;
 	const mailsrv_target_t *target;
-	uint8_t size;      /*!< Size of name (a name of 255 bytes cannot be listed). */
+	uint8_t size;      /*!< Size of name (at most 255). */
 	uint8_t name[];
 } table_entry_t;
-
-/*! \brief An entry waiting for a grace period before it is freed. */
-typedef struct {
-	struct rcu_head rcu;
-	table_entry_t *entry;
-} retired_entry_t;
 
 struct mailsrv_table {
 	struct cds_lfht *ht;
 	uint64_t seed;
 	size_t count;
-	mailsrv_target_t **targets;
+	mailsrv_target_t **targets;  /*!< Targets the entries point to. */
 	size_t target_count;
 };
+
+/*! \brief Memory waiting for a grace period before it is freed. */
+typedef struct {
+	struct rcu_head rcu;
+	size_t count;
+	size_t max;
+	void **ptrs;
+} retired_t;
 
 /*! \brief Lookup key. */
 typedef struct {
@@ -57,6 +59,8 @@ static unsigned long key_hash(const mailsrv_table_t *table, const table_key_t *k
 {
 	return XXH3_64bits_withSeed(key->name, key->size, table->seed);
 }
+
+static void retire(retired_t *retired, void *ptr);
 
 mailsrv_table_t *mailsrv_table_new(size_t size_hint)
 {
@@ -90,16 +94,23 @@ void mailsrv_table_free(mailsrv_table_t *table)
 		return;
 	}
 
-	// No reader is left: entries can go at once.
+	// No query reads the table any more, but lfht's resize threads may:
+	// the entries are freed after cds_lfht_destroy() has waited for them.
+	retired_t entries = { 0 };
 	struct cds_lfht_iter iter;
 	table_entry_t *entry;
 	rcu_read_lock();
 	cds_lfht_for_each_entry(table->ht, &iter, entry, node) {
-		cds_lfht_del(table->ht, &entry->node);
-		free(entry);
+		if (cds_lfht_del(table->ht, &entry->node) == 0) {
+			retire(&entries, entry);
+		}
 	}
 	rcu_read_unlock();
 	cds_lfht_destroy(table->ht, NULL);
+	for (size_t i = 0; i < entries.count; i++) {
+		free(entries.ptrs[i]);
+	}
+	free(entries.ptrs);
 
 	for (size_t i = 0; i < table->target_count; i++) {
 		free(table->targets[i]);
@@ -123,36 +134,62 @@ bool mailsrv_table_lookup(const mailsrv_table_t *table, const uint8_t *name,
 	return true;
 }
 
-void mailsrv_table_adopt_targets(mailsrv_table_t *table, mailsrv_target_t **targets,
-                                 size_t count)
+size_t mailsrv_table_count(const mailsrv_table_t *table)
 {
-	free(table->targets);
-	table->targets = targets;
-	table->target_count = count;
+	return table->count;
 }
 
 static void retired_free(struct rcu_head *head)
 {
-	retired_entry_t *retired = caa_container_of(head, retired_entry_t, rcu);
-	free(retired->entry);
+	retired_t *retired = caa_container_of(head, retired_t, rcu);
+	for (size_t i = 0; i < retired->count; i++) {
+		free(retired->ptrs[i]);
+	}
+	free(retired->ptrs);
 	free(retired);
 }
 
-/*! \brief Frees an unlinked entry once no reader can see it any more. */
-static void retire(table_entry_t *entry)
+/*! \brief Collects memory to free once no reader can see it any more. */
+static void retire(retired_t *retired, void *ptr)
 {
-	retired_entry_t *retired = malloc(sizeof(*retired));
-	if (retired == NULL) {
-		synchronize_rcu();
-		free(entry);
-		return;
+	if (retired->count == retired->max) {
+		size_t max = retired->max == 0 ? 16 : retired->max * 2;
+		void **ptrs = realloc(retired->ptrs, max * sizeof(*ptrs));
+		if (ptrs == NULL) {
+			// Out of memory: wait for the readers here instead.
+			synchronize_rcu();
+			free(ptr);
+			return;
+		}
+		retired->ptrs = ptrs;
+		retired->max = max;
 	}
-	retired->entry = entry;
-	call_rcu(&retired->rcu, retired_free);
+	retired->ptrs[retired->count++] = ptr;
 }
 
-int mailsrv_table_set(mailsrv_table_t *table, const uint8_t *name,
-                      const mailsrv_target_t *target)
+/*! \brief Frees the collected memory after a grace period, without waiting. */
+static void retired_commit(retired_t *retired)
+{
+	if (retired->count == 0) {
+		retired_free(&retired->rcu);
+	} else {
+		call_rcu(&retired->rcu, retired_free);
+	}
+}
+
+/*! \brief Finds the node of a domain (under the read lock). */
+static struct cds_lfht_node *find_node(mailsrv_table_t *table, const uint8_t *name)
+{
+	table_key_t key = { name, knot_dname_size(name) };
+	struct cds_lfht_iter iter;
+	cds_lfht_lookup(table->ht, key_hash(table, &key), entry_match, &key, &iter);
+
+	return cds_lfht_iter_get_node(&iter);
+}
+
+/*! \brief Adds or replaces a domain; a replaced entry is retired. */
+static int put_entry(mailsrv_table_t *table, const uint8_t *name,
+                     const mailsrv_target_t *target, retired_t *retired)
 {
 	size_t size = knot_dname_size(name);
 	table_entry_t *entry = malloc(sizeof(*entry) + size);
@@ -171,7 +208,7 @@ int mailsrv_table_set(mailsrv_table_t *table, const uint8_t *name,
 	rcu_read_unlock();
 
 	if (old != NULL) {
-		retire(caa_container_of(old, table_entry_t, node));
+		retire(retired, caa_container_of(old, table_entry_t, node));
 	} else {
 		table->count++;
 	}
@@ -179,26 +216,155 @@ int mailsrv_table_set(mailsrv_table_t *table, const uint8_t *name,
 	return KNOT_EOK;
 }
 
+int mailsrv_table_set(mailsrv_table_t *table, const uint8_t *name,
+                      const mailsrv_target_t *target)
+{
+	retired_t *retired = calloc(1, sizeof(*retired));
+	if (retired == NULL) {
+		return KNOT_ENOMEM;
+	}
+	int ret = put_entry(table, name, target, retired);
+	retired_commit(retired);
+
+	return ret;
+}
+
 int mailsrv_table_delete(mailsrv_table_t *table, const uint8_t *name)
 {
-	table_key_t key = { name, knot_dname_size(name) };
-	struct cds_lfht_iter iter;
+	retired_t *retired = calloc(1, sizeof(*retired));
+	if (retired == NULL) {
+		return KNOT_ENOMEM;
+	}
+
 	rcu_read_lock();
-	cds_lfht_lookup(table->ht, key_hash(table, &key), entry_match, &key, &iter);
-	struct cds_lfht_node *node = cds_lfht_iter_get_node(&iter);
+	struct cds_lfht_node *node = find_node(table, name);
 	int ret = (node != NULL) ? cds_lfht_del(table->ht, node) : -1;
 	rcu_read_unlock();
 
-	if (ret != 0) {
-		return KNOT_ENOENT;
+	if (ret == 0) {
+		table->count--;
+		retire(retired, caa_container_of(node, table_entry_t, node));
 	}
-	table->count--;
-	retire(caa_container_of(node, table_entry_t, node));
+	retired_commit(retired);
 
-	return KNOT_EOK;
+	return ret == 0 ? KNOT_EOK : KNOT_ENOENT;
 }
 
-size_t mailsrv_table_count(const mailsrv_table_t *table)
+/*! \brief Puts the table's targets into the list where they are equal, so
+ *         that entries with an unchanged target stay untouched. */
+static void reuse_targets(mailsrv_table_t *table, mailsrv_list_t *list)
 {
-	return table->count;
+	for (size_t i = 0; i < table->target_count; i++) {
+		ssize_t idx = mailsrv_list_find_target(list, table->targets[i]);
+		if (idx >= 0 && list->targets[idx] != table->targets[i]) {
+			free(list->targets[idx]);
+			list->targets[idx] = table->targets[i];
+		}
+	}
+}
+
+/*! \brief Makes the list's targets the table's; the table's others are
+ *         retired (no entry points to them any more). */
+static void take_targets(mailsrv_table_t *table, mailsrv_list_t *list, retired_t *retired)
+{
+	for (size_t i = 0; i < table->target_count; i++) {
+		if (mailsrv_list_find_target(list, table->targets[i]) < 0) {
+			retire(retired, table->targets[i]);
+		}
+	}
+	free(table->targets);
+	table->targets = list->targets;
+	table->target_count = list->target_count;
+	list->targets = NULL;
+	list->target_count = 0;
+	list->targets_max = 0;
+}
+
+/*! \brief After a failure entries use targets of both: the table keeps all. */
+static void keep_all_targets(mailsrv_table_t *table, mailsrv_list_t *list)
+{
+	mailsrv_target_t **all = realloc(table->targets, (table->target_count +
+	                                 list->target_count) * sizeof(*all));
+	if (all == NULL) {
+		// The list's targets leak: freeing them could leave entries dangling.
+		list->targets = NULL;
+		list->target_count = 0;
+		list->targets_max = 0;
+		return;
+	}
+	// Targets reused from the table are in both arrays: keep one pointer.
+	size_t count = table->target_count;
+	for (size_t i = 0; i < list->target_count; i++) {
+		bool reused = false;
+		for (size_t j = 0; j < table->target_count && !reused; j++) {
+			reused = (all[j] == list->targets[i]);
+		}
+		if (!reused) {
+			all[count++] = list->targets[i];
+		}
+	}
+	table->targets = all;
+	table->target_count = count;
+	free(list->targets);
+	list->targets = NULL;
+	list->target_count = 0;
+	list->targets_max = 0;
+}
+
+int mailsrv_table_apply(mailsrv_table_t *table, mailsrv_list_t *list,
+                        mailsrv_table_diff_t *diff)
+{
+	*diff = (mailsrv_table_diff_t){ 0 };
+	retired_t *retired = calloc(1, sizeof(*retired));
+	if (retired == NULL) {
+		return KNOT_ENOMEM;
+	}
+
+	reuse_targets(table, list);
+
+	// Adds and switches first: a domain in both lists never disappears.
+	int ret = KNOT_EOK;
+	for (size_t i = 0; i < list->count && ret == KNOT_EOK; i++) {
+		const mailsrv_list_entry_t *entry = &list->entries[i];
+		const uint8_t *name = mailsrv_list_name(list, entry);
+		const mailsrv_target_t *target = mailsrv_list_target(list, entry);
+
+		rcu_read_lock();
+		struct cds_lfht_node *node = find_node(table, name);
+		bool same = (node != NULL) &&
+		            caa_container_of(node, table_entry_t, node)->target == target;
+		rcu_read_unlock();
+		if (same) {
+			continue;
+		}
+		ret = put_entry(table, name, target, retired);
+		if (ret == KNOT_EOK && node == NULL) {
+			diff->added++;
+		} else if (ret == KNOT_EOK) {
+			diff->changed++;
+		}
+	}
+	if (ret != KNOT_EOK) {
+		keep_all_targets(table, list);
+		retired_commit(retired);
+		return ret;
+	}
+
+	struct cds_lfht_iter iter;
+	table_entry_t *entry;
+	rcu_read_lock();
+	cds_lfht_for_each_entry(table->ht, &iter, entry, node) {
+		if (mailsrv_list_find(list, entry->name) == NULL &&
+		    cds_lfht_del(table->ht, &entry->node) == 0) {
+			table->count--;
+			diff->removed++;
+			retire(retired, entry);
+		}
+	}
+	rcu_read_unlock();
+
+	take_targets(table, list, retired);
+	retired_commit(retired);
+
+	return KNOT_EOK;
 }

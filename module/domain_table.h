@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "module/domain_list.h"
 #include "module/name.h"
 
 /*! \brief The table. */
@@ -58,20 +59,36 @@ void mailsrv_table_free(mailsrv_table_t *table);
 bool mailsrv_table_lookup(const mailsrv_table_t *table, const uint8_t *name,
                           size_t size, const mailsrv_target_t **target);
 
+/*! \brief What applying a list changed. */
+typedef struct {
+	size_t added;    /*!< Domains that were not in the table. */
+	size_t changed;  /*!< Domains whose target was switched. */
+	size_t removed;  /*!< Domains that are no longer listed. */
+} mailsrv_table_diff_t;
+
 /*!
- * \brief Hands targets over to the table, which frees them with itself.
+ * \brief Makes the table hold exactly the domains of a validated list, as
+ *        a difference: new domains are added, changed targets switched
+ *        atomically per domain, dropped domains removed. A domain in both
+ *        stays visible to readers throughout. Removed entries and targets
+ *        are freed after a grace period.
  *
- * \param targets  Targets (the array is taken too).
- * \param count    Number of targets.
+ * \note Writer side: one writer at a time, registered with RCU, outside a
+ *       read-side critical section.
+ *
+ * \param table  Table.
+ * \param list   Validated list; the table takes its targets.
+ * \param diff   Output: what changed.
+ *
+ * \return KNOT_EOK, KNOT_ENOMEM (the table then holds a mix of both lists).
  */
-void mailsrv_table_adopt_targets(mailsrv_table_t *table, mailsrv_target_t **targets,
-                                 size_t count);
+int mailsrv_table_apply(mailsrv_table_t *table, mailsrv_list_t *list,
+                        mailsrv_table_diff_t *diff);
 
 /*!
  * \brief Adds a domain, or switches the target of a present one atomically.
  *
- * \note Writer side: one writer at a time, registered with RCU, outside
- *       a read-side critical section.
+ * \note Writer side, as for mailsrv_table_apply().
  *
  * \param target  Target owned by the table (NULL: the configured target).
  *
@@ -83,7 +100,7 @@ int mailsrv_table_set(mailsrv_table_t *table, const uint8_t *name,
 /*!
  * \brief Removes a domain; its memory is freed after a grace period.
  *
- * \note Writer side, as for mailsrv_table_set().
+ * \note Writer side, as for mailsrv_table_apply().
  *
  * \return KNOT_EOK, KNOT_ENOENT.
  */

@@ -17,7 +17,6 @@
 
 #include "module/answer.h"
 #include "module/catalog.h"
-#include "module/domain_list.h"
 #include "module/registry.h"
 
 #define MOD_TARGET	"\x06""target"
@@ -133,26 +132,20 @@ int mailsrv_conf_check(knotd_conf_check_args_t *args)
 	}
 	mailsrv_target_t *target = mailsrv_target_new(&target_name);
 
-	// Read every source now, so that a bad list never reaches load().
+	// Read changed sources now, so that a bad list never reaches load().
 	knotd_conf_t domains = knotd_conf_check_item(args, MOD_DOMAIN);
 	knotd_conf_t files = knotd_conf_check_item(args, MOD_DOMAIN_FILE);
 	mailsrv_sources_t sources;
-	mailsrv_list_t list;
-	mailsrv_list_init(&list);
 	check_err[0] = '\0';
 	int ret = (target == NULL) ? KNOT_ENOMEM : sources_init(&sources, &domains, &files);
 	if (ret == KNOT_EOK) {
-		ret = mailsrv_list_add_sources(&list, &sources, check_err);
-		if (ret == KNOT_EOK) {
-			ret = mailsrv_list_check_target(&list, target, check_err);
-		}
+		ret = mailsrv_registry_check(&sources, target, check_err);
 		sources_deinit(&sources);
 	}
 	if (ret != KNOT_EOK && check_err[0] != '\0') {
 		args->err_str = check_err;
 	}
 
-	mailsrv_list_deinit(&list);
 	knotd_conf_free(&domains);
 	knotd_conf_free(&files);
 	free(target);
@@ -215,18 +208,62 @@ static int load_answer_conf(knotd_mod_t *mod, mailsrv_instance_t *inst)
 	return KNOT_EOK;
 }
 
+/*! \brief Logs what getting the shared table did. */
+static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
+                      const mailsrv_shared_info_t *info)
+{
+	// The sources as "'domain' items, /path/a, /path/b" (cut if long).
+	char desc[256] = "";
+	size_t len = 0;
+	if (sources->domain_count > 0) {
+		len += snprintf(desc, sizeof(desc), "'domain' items");
+	}
+	for (size_t i = 0; i < sources->file_count && len < sizeof(desc); i++) {
+		len += snprintf(desc + len, sizeof(desc) - len, "%s%s", len > 0 ? ", " : "",
+		                sources->files[i]);
+	}
+
+	switch (info->outcome) {
+	case MAILSRV_BUILT:
+		knotd_mod_log(mod, LOG_INFO, "domain list loaded, domains %zu, own targets %zu, "
+		              "duplicates %zu, time %.3f s, sources %s", info->domains,
+		              info->targets, info->duplicates, info->seconds, desc);
+		break;
+	case MAILSRV_RELOADED:
+		knotd_mod_log(mod, LOG_INFO, "domain list reloaded, domains %zu (added %zu, "
+		              "changed %zu, removed %zu), own targets %zu, duplicates %zu, "
+		              "time %.3f s, sources %s", info->domains, info->diff.added,
+		              info->diff.changed, info->diff.removed, info->targets,
+		              info->duplicates, info->seconds, desc);
+		break;
+	case MAILSRV_KEPT:
+		knotd_mod_log(mod, LOG_ERR, "failed to reload domain list (%s), keeping "
+		              "the previous list of %zu domains", info->error, info->domains);
+		break;
+	case MAILSRV_KEPT_AGAIN:
+		knotd_mod_log(mod, LOG_DEBUG, "domain list still invalid, keeping the "
+		              "previous list of %zu domains", info->domains);
+		break;
+	default:
+		knotd_mod_log(mod, LOG_DEBUG, "domain list shared, domains %zu", info->domains);
+		break;
+	}
+}
+
 /*! \brief Gets the shared domain table of the instance's sources. */
 static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 {
 	knotd_conf_t domains = knotd_conf_mod(mod, MOD_DOMAIN);
 	knotd_conf_t files = knotd_conf_mod(mod, MOD_DOMAIN_FILE);
 	mailsrv_sources_t sources;
-	mailsrv_shared_info_t info;
-	char err[MAILSRV_ERR_SIZE] = "";
+	mailsrv_shared_info_t info = { 0 };
 
 	int ret = sources_init(&sources, &domains, &files);
 	if (ret == KNOT_EOK) {
-		ret = mailsrv_registry_get(&sources, &inst->shared, &info, err);
+		ret = mailsrv_registry_get(&sources, &inst->shared, &info);
+		if (ret == KNOT_EOK) {
+			log_table(mod, &sources, &info);
+		}
 		sources_deinit(&sources);
 	}
 	knotd_conf_free(&domains);
@@ -234,19 +271,10 @@ static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 
 	if (ret != KNOT_EOK) {
 		knotd_mod_log(mod, LOG_ERR, "failed to load domain list (%s)",
-		              err[0] != '\0' ? err : knot_strerror(ret));
+		              info.error[0] != '\0' ? info.error : knot_strerror(ret));
 		return ret;
 	}
 	inst->table = mailsrv_shared_table(inst->shared);
-
-	if (info.built) {
-		knotd_mod_log(mod, LOG_INFO, "domain list loaded, domains %zu, "
-		              "own targets %zu, duplicates %zu, time %.3f s",
-		              info.domains, info.targets, info.duplicates, info.seconds);
-	} else {
-		knotd_mod_log(mod, LOG_DEBUG, "domain list shared, domains %zu",
-		              info.domains);
-	}
 
 	return KNOT_EOK;
 }

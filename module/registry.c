@@ -3,29 +3,53 @@
  */
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <libknot/dname.h>
 #include <libknot/errcode.h>
+#include <libknot/error.h>
 
 #include "module/registry.h"
 
+/*! \brief Sources identified by their serialized form. */
+typedef struct {
+	uint8_t *data;  /*!< 'd' + name per domain item, 'f' + path + NUL per file. */
+	size_t size;
+} sources_key_t;
+
 struct mailsrv_shared {
 	mailsrv_shared_t *next;
-	uint8_t *key;          /*!< The sources, serialized. */
-	size_t key_size;
+	sources_key_t key;
 	unsigned refs;
 	mailsrv_table_t *table;
+	char **files;                  /*!< Paths of the file sources. */
+	size_t file_count;
+	mailsrv_file_state_t *states;  /*!< Files as read into the table. */
+	size_t max_default_size;       /*!< Longest domain without its own target. */
+	mailsrv_file_state_t *failed;  /*!< Files as found invalid last (or NULL). */
 };
+
+/*! \brief A list read by the configuration check, waiting for load(). */
+typedef struct pending {
+	struct pending *next;
+	sources_key_t key;
+	mailsrv_list_t list;
+	double seconds;
+} pending_t;
+
+/*! \brief At most this many pending lists are kept (each is one list in memory). */
+#define PENDING_MAX	16
 
 /* knotd 3.4+ may load zones' modules in parallel threads. */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static mailsrv_shared_t *registry;
+static pending_t *pendings;
+static size_t reads;
 
-/*! \brief Serializes sources: 'd' + name per domain, 'f' + path + NUL per file. */
-static uint8_t *sources_key(const mailsrv_sources_t *sources, size_t *size)
+static int key_init(sources_key_t *key, const mailsrv_sources_t *sources)
 {
 	size_t len = 0;
 	for (size_t i = 0; i < sources->domain_count; i++) {
@@ -35,11 +59,11 @@ static uint8_t *sources_key(const mailsrv_sources_t *sources, size_t *size)
 		len += 1 + strlen(sources->files[i]) + 1;
 	}
 
-	uint8_t *key = malloc(len + 1);
-	if (key == NULL) {
-		return NULL;
+	key->data = malloc(len + 1);
+	if (key->data == NULL) {
+		return KNOT_ENOMEM;
 	}
-	uint8_t *pos = key;
+	uint8_t *pos = key->data;
 	for (size_t i = 0; i < sources->domain_count; i++) {
 		*pos++ = 'd';
 		pos += knot_dname_to_wire(pos, sources->domains[i], KNOT_DNAME_MAXLEN);
@@ -50,104 +74,360 @@ static uint8_t *sources_key(const mailsrv_sources_t *sources, size_t *size)
 		memcpy(pos, sources->files[i], path_len);
 		pos += path_len;
 	}
-	*size = pos - key;
-
-	return key;
-}
-
-/*! \brief Reads every source into a new table. */
-static int build_table(const mailsrv_sources_t *sources, mailsrv_table_t **out,
-                       mailsrv_shared_info_t *info, char err[MAILSRV_ERR_SIZE])
-{
-	struct timespec start, end;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-
-	mailsrv_list_t list;
-	mailsrv_list_init(&list);
-	int ret = mailsrv_list_add_sources(&list, sources, err);
-	if (ret != KNOT_EOK) {
-		mailsrv_list_deinit(&list);
-		return ret;
-	}
-
-	mailsrv_table_t *table = mailsrv_table_new(list.count);
-	if (table == NULL) {
-		mailsrv_list_deinit(&list);
-		return KNOT_ENOMEM;
-	}
-	for (size_t i = 0; i < list.count && ret == KNOT_EOK; i++) {
-		const mailsrv_list_entry_t *entry = &list.entries[i];
-		ret = mailsrv_table_set(table, mailsrv_list_name(&list, entry),
-		                        mailsrv_list_target(&list, entry));
-	}
-	if (ret != KNOT_EOK) {
-		mailsrv_table_free(table);
-		mailsrv_list_deinit(&list);
-		return ret;
-	}
-
-	// The entries point to the list's targets: the table keeps them.
-	mailsrv_table_adopt_targets(table, list.targets, list.target_count);
-	info->domains = list.count;
-	info->duplicates = list.duplicates;
-	info->targets = list.target_count;
-	list.targets = NULL;
-	list.target_count = 0;
-	mailsrv_list_deinit(&list);
-
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	info->seconds = (end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
-	*out = table;
+	key->size = pos - key->data;
 
 	return KNOT_EOK;
 }
 
-int mailsrv_registry_get(const mailsrv_sources_t *sources, mailsrv_shared_t **shared,
-                         mailsrv_shared_info_t *info, char err[MAILSRV_ERR_SIZE])
+static bool key_equal(const sources_key_t *a, const sources_key_t *b)
 {
-	memset(info, 0, sizeof(*info));
+	return a->size == b->size && memcmp(a->data, b->data, a->size) == 0;
+}
 
-	size_t key_size;
-	uint8_t *key = sources_key(sources, &key_size);
-	if (key == NULL) {
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/*!
+ * \brief Takes the current state of every file source.
+ *
+ * A file that cannot be stat()ed gets a zero state, which differs from any
+ * state of a file that was read.
+ */
+static mailsrv_file_state_t *current_states(const mailsrv_sources_t *sources)
+{
+	mailsrv_file_state_t *states = calloc(sources->file_count + 1, sizeof(*states));
+	for (size_t i = 0; states != NULL && i < sources->file_count; i++) {
+		if (mailsrv_file_state(sources->files[i], &states[i]) != KNOT_EOK) {
+			memset(&states[i], 0, sizeof(states[i]));
+		}
+	}
+
+	return states;
+}
+
+/*! \brief Does any file differ from \a known (states of the same files)? */
+static bool files_changed(const mailsrv_file_state_t *known,
+                          const mailsrv_file_state_t *now, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (mailsrv_file_changed(&known[i], &now[i])) {
+			return true;
+		}
+	}
+
+	return false;
+}
+
+/*! \brief Were the list's files read in the \a now state? */
+static bool list_is_current(const mailsrv_list_t *list, const mailsrv_file_state_t *now)
+{
+	for (size_t i = 0; i < list->file_count; i++) {
+		if (mailsrv_file_changed(&list->files[i].state, &now[i])) {
+			return false;
+		}
+	}
+
+	return true;
+}
+
+static void pending_free(pending_t *pending)
+{
+	mailsrv_list_deinit(&pending->list);
+	free(pending->key.data);
+	free(pending);
+}
+
+/*! \brief Unlinks and returns the pending list of \a key (or NULL). */
+static pending_t *pending_take(const sources_key_t *key)
+{
+	for (pending_t **link = &pendings; *link != NULL; link = &(*link)->next) {
+		if (key_equal(&(*link)->key, key)) {
+			pending_t *found = *link;
+			*link = found->next;
+			return found;
+		}
+	}
+
+	return NULL;
+}
+
+/*! \brief Keeps a list for load(), replacing one of the same sources. */
+static void pending_put(pending_t *pending)
+{
+	pending_t *old = pending_take(&pending->key);
+	if (old != NULL) {
+		pending_free(old);
+	}
+
+	pending->next = pendings;
+	pendings = pending;
+
+	// Bounded: lists checked but never loaded (an aborted reload) go first.
+	size_t count = 0;
+	for (pending_t **link = &pendings; *link != NULL; link = &(*link)->next) {
+		if (++count > PENDING_MAX) {
+			pending_t *last = *link;
+			*link = NULL;
+			pending_free(last);
+			break;
+		}
+	}
+}
+
+/*! \brief Reads every source into a new pending list. */
+static int read_sources(const mailsrv_sources_t *sources, pending_t **out,
+                        char err[MAILSRV_ERR_SIZE])
+{
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+
+	pending_t *pending = calloc(1, sizeof(*pending));
+	if (pending == NULL) {
+		return KNOT_ENOMEM;
+	}
+	mailsrv_list_init(&pending->list);
+	int ret = key_init(&pending->key, sources);
+	if (ret == KNOT_EOK) {
+		reads++;
+		ret = mailsrv_list_add_sources(&pending->list, sources, err);
+	}
+	if (ret != KNOT_EOK) {
+		pending_free(pending);
+		return ret;
+	}
+	pending->seconds = seconds_since(&start);
+	*out = pending;
+
+	return KNOT_EOK;
+}
+
+/*! \brief The pending list of the sources if it is current, else a new read. */
+static int current_list(const mailsrv_sources_t *sources, const sources_key_t *key,
+                        const mailsrv_file_state_t *now, pending_t **out,
+                        char err[MAILSRV_ERR_SIZE])
+{
+	pending_t *pending = pending_take(key);
+	if (pending != NULL && list_is_current(&pending->list, now)) {
+		*out = pending;
+		return KNOT_EOK;
+	}
+	if (pending != NULL) {
+		pending_free(pending);
+	}
+
+	return read_sources(sources, out, err);
+}
+
+static mailsrv_shared_t *shared_find(const sources_key_t *key)
+{
+	mailsrv_shared_t *shared = registry;
+	while (shared != NULL && !key_equal(&shared->key, key)) {
+		shared = shared->next;
+	}
+
+	return shared;
+}
+
+/*! \brief Does a relative target fit every domain that uses it? */
+static bool target_fits(const mailsrv_target_t *target, size_t max_default_size)
+{
+	return !target->relative || target->size + max_default_size <= KNOT_DNAME_MAXLEN;
+}
+
+int mailsrv_registry_check(const mailsrv_sources_t *sources, const mailsrv_target_t *target,
+                           char err[MAILSRV_ERR_SIZE])
+{
+	sources_key_t key;
+	int ret = key_init(&key, sources);
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+	mailsrv_file_state_t *now = current_states(sources);
+	if (now == NULL) {
+		free(key.data);
 		return KNOT_ENOMEM;
 	}
 
 	pthread_mutex_lock(&registry_lock);
 
-	mailsrv_shared_t *found = registry;
-	while (found != NULL && (found->key_size != key_size ||
-	                         memcmp(found->key, key, key_size) != 0)) {
-		found = found->next;
-	}
-	if (found != NULL) {
-		found->refs++;
-		info->domains = mailsrv_table_count(found->table);
-		pthread_mutex_unlock(&registry_lock);
-		free(key);
-		*shared = found;
-		return KNOT_EOK;
+	// A table that holds the current files is valid: nothing to read.
+	mailsrv_shared_t *shared = shared_find(&key);
+	if (shared != NULL && !files_changed(shared->states, now, shared->file_count) &&
+	    target_fits(target, shared->max_default_size)) {
+		goto done;
 	}
 
-	found = calloc(1, sizeof(*found));
-	int ret = (found == NULL) ? KNOT_ENOMEM : build_table(sources, &found->table, info, err);
+	pending_t *pending;
+	ret = current_list(sources, &key, now, &pending, err);
+	if (ret == KNOT_EOK) {
+		ret = mailsrv_list_check_target(&pending->list, target, err);
+		// A valid list waits for load(); the next check reuses it too.
+		(ret == KNOT_EOK) ? pending_put(pending) : pending_free(pending);
+	}
+done:
+	pthread_mutex_unlock(&registry_lock);
+	free(now);
+	free(key.data);
+
+	return ret;
+}
+
+/*! \brief Records the list's files as the ones the table holds. */
+static void shared_set_files(mailsrv_shared_t *shared, const mailsrv_list_t *list)
+{
+	for (size_t i = 0; i < list->file_count; i++) {
+		shared->states[i] = list->files[i].state;
+	}
+	shared->max_default_size = list->max_default_size;
+	free(shared->failed);
+	shared->failed = NULL;
+}
+
+/*! \brief Applies a list to the shared table, filling info. */
+static int shared_apply(mailsrv_shared_t *shared, pending_t *pending,
+                        mailsrv_shared_info_t *info)
+{
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+
+	info->duplicates = pending->list.duplicates;
+	info->targets = pending->list.target_count;
+	int ret = mailsrv_table_apply(shared->table, &pending->list, &info->diff);
+	if (ret == KNOT_EOK) {
+		shared_set_files(shared, &pending->list);
+	}
+	info->domains = mailsrv_table_count(shared->table);
+	info->seconds = pending->seconds + seconds_since(&start);
+
+	return ret;
+}
+
+static void shared_free(mailsrv_shared_t *shared)
+{
+	mailsrv_table_free(shared->table);
+	for (size_t i = 0; i < shared->file_count; i++) {
+		free(shared->files[i]);
+	}
+	free(shared->files);
+	free(shared->states);
+	free(shared->failed);
+	free(shared->key.data);
+	free(shared);
+}
+
+/*! \brief Builds a new shared table from a list. */
+static int shared_new(const mailsrv_sources_t *sources, sources_key_t *key,
+                      pending_t *pending, mailsrv_shared_t **out,
+                      mailsrv_shared_info_t *info)
+{
+	mailsrv_shared_t *shared = calloc(1, sizeof(*shared));
+	if (shared == NULL) {
+		return KNOT_ENOMEM;
+	}
+	shared->files = calloc(sources->file_count + 1, sizeof(*shared->files));
+	shared->states = calloc(sources->file_count + 1, sizeof(*shared->states));
+	shared->table = mailsrv_table_new(pending->list.count);
+	int ret = (shared->files && shared->states && shared->table) ? KNOT_EOK : KNOT_ENOMEM;
+	for (size_t i = 0; ret == KNOT_EOK && i < sources->file_count; i++) {
+		shared->files[i] = strdup(sources->files[i]);
+		ret = (shared->files[i] != NULL) ? KNOT_EOK : KNOT_ENOMEM;
+		shared->file_count = i + 1;
+	}
+	if (ret == KNOT_EOK) {
+		ret = shared_apply(shared, pending, info);
+	}
 	if (ret != KNOT_EOK) {
-		pthread_mutex_unlock(&registry_lock);
-		free(found);
-		free(key);
+		shared_free(shared);
 		return ret;
 	}
-	info->built = true;
-	found->key = key;
-	found->key_size = key_size;
-	found->refs = 1;
-	found->next = registry;
-	registry = found;
+
+	shared->key = *key;
+	key->data = NULL;
+	shared->refs = 1;
+	shared->next = registry;
+	registry = shared;
+	*out = shared;
+
+	return KNOT_EOK;
+}
+
+/*! \brief Brings an existing shared table up to date with its sources. */
+static void shared_refresh(mailsrv_shared_t *shared, const mailsrv_sources_t *sources,
+                           const sources_key_t *key, mailsrv_file_state_t **now,
+                           mailsrv_shared_info_t *info)
+{
+	info->domains = mailsrv_table_count(shared->table);
+	if (!files_changed(shared->states, *now, shared->file_count)) {
+		info->outcome = MAILSRV_SHARED;
+		return;
+	}
+	if (shared->failed != NULL && !files_changed(shared->failed, *now, shared->file_count)) {
+		info->outcome = MAILSRV_KEPT_AGAIN;
+		return;
+	}
+
+	pending_t *pending;
+	int ret = current_list(sources, key, *now, &pending, info->error);
+	if (ret == KNOT_EOK) {
+		ret = shared_apply(shared, pending, info);
+		pending_free(pending);
+		if (ret != KNOT_EOK) {
+			snprintf(info->error, sizeof(info->error), "%s", knot_strerror(ret));
+		}
+	}
+	if (ret != KNOT_EOK) {
+		// Do not read (nor report) the same invalid files again.
+		free(shared->failed);
+		shared->failed = *now;
+		*now = NULL;
+		info->outcome = MAILSRV_KEPT;
+		return;
+	}
+	info->outcome = MAILSRV_RELOADED;
+}
+
+int mailsrv_registry_get(const mailsrv_sources_t *sources, mailsrv_shared_t **shared,
+                         mailsrv_shared_info_t *info)
+{
+	memset(info, 0, sizeof(*info));
+
+	sources_key_t key;
+	int ret = key_init(&key, sources);
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+	mailsrv_file_state_t *now = current_states(sources);
+	if (now == NULL) {
+		free(key.data);
+		return KNOT_ENOMEM;
+	}
+
+	pthread_mutex_lock(&registry_lock);
+
+	mailsrv_shared_t *found = shared_find(&key);
+	if (found != NULL) {
+		found->refs++;
+		shared_refresh(found, sources, &key, &now, info);
+		*shared = found;
+	} else {
+		pending_t *pending;
+		ret = current_list(sources, &key, now, &pending, info->error);
+		if (ret == KNOT_EOK) {
+			ret = shared_new(sources, &key, pending, shared, info);
+			pending_free(pending);
+			info->outcome = MAILSRV_BUILT;
+		}
+	}
 
 	pthread_mutex_unlock(&registry_lock);
+	free(now);
+	free(key.data);
 
-	*shared = found;
-	return KNOT_EOK;
+	return ret;
 }
 
 void mailsrv_registry_put(mailsrv_shared_t *shared)
@@ -168,9 +448,16 @@ void mailsrv_registry_put(mailsrv_shared_t *shared)
 	*link = shared->next;
 	pthread_mutex_unlock(&registry_lock);
 
-	mailsrv_table_free(shared->table);
-	free(shared->key);
-	free(shared);
+	shared_free(shared);
+}
+
+size_t mailsrv_registry_reads(void)
+{
+	pthread_mutex_lock(&registry_lock);
+	size_t count = reads;
+	pthread_mutex_unlock(&registry_lock);
+
+	return count;
 }
 
 const mailsrv_table_t *mailsrv_shared_table(const mailsrv_shared_t *shared)

@@ -9,11 +9,20 @@
  *
  * Every zone that uses a module configuration gets its own module instance,
  * but all instances whose configuration names the same sources share one
- * table: a template on 10,000 zones parses its list once.
+ * table: a template on 10,000 zones holds its list once.
+ *
+ * A source is read again only when it changed (file identity, size or
+ * times, or other 'domain' items): an unchanged list is read zero times on
+ * 'knotc reload', a changed one once. The configuration check reads a
+ * changed list and keeps it for the instances' load; a load that finds
+ * changed files without such a list reads them itself (knotc zone-reload).
+ * A new list is applied to the shared table as a difference; a bad one
+ * changes nothing.
  */
 
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,29 +32,55 @@
 /*! \brief A table shared by the module instances of one configuration. */
 typedef struct mailsrv_shared mailsrv_shared_t;
 
+/*! \brief What getting a shared table did. */
+typedef enum {
+	MAILSRV_SHARED = 0, /*!< The table was up to date. */
+	MAILSRV_BUILT,      /*!< A new table was built. */
+	MAILSRV_RELOADED,   /*!< Changed sources were applied to the table. */
+	MAILSRV_KEPT,       /*!< Changed sources are invalid: the table is kept. */
+	MAILSRV_KEPT_AGAIN, /*!< As KEPT, for sources already found invalid. */
+} mailsrv_outcome_t;
+
 /*! \brief What getting a shared table did, for the log. */
 typedef struct {
-	bool built;         /*!< The sources were read (not shared from before). */
-	size_t domains;     /*!< Domains in the table. */
-	size_t duplicates;  /*!< Domains listed more than once, same target. */
-	size_t targets;     /*!< Distinct per-domain targets. */
-	double seconds;     /*!< Time taken to read and build. */
+	mailsrv_outcome_t outcome;
+	size_t domains;             /*!< Domains in the table. */
+	size_t duplicates;          /*!< Domains listed again with the same target. */
+	size_t targets;             /*!< Distinct per-domain targets. */
+	mailsrv_table_diff_t diff;  /*!< Changes applied (MAILSRV_RELOADED). */
+	double seconds;             /*!< Time to read and apply the sources. */
+	char error[MAILSRV_ERR_SIZE]; /*!< Why the sources were refused (KEPT). */
 } mailsrv_shared_info_t;
 
 /*!
- * \brief Gets the table of \a sources: the shared one, or a new one.
+ * \brief Validates sources for the configuration check, reading them only
+ *        when no table or earlier check holds their current content; a
+ *        list read here is kept for the next mailsrv_registry_get().
+ *
+ * \param sources  Sources of the domains.
+ * \param target   Configured target (a relative one must fit every domain).
+ * \param err      Error message (an invalid source: FILE:LINE: reason).
+ *
+ * \return KNOT_EOK, or an error code with \a err.
+ */
+int mailsrv_registry_check(const mailsrv_sources_t *sources, const mailsrv_target_t *target,
+                           char err[MAILSRV_ERR_SIZE]);
+
+/*!
+ * \brief Gets the table of \a sources for a module instance: builds it,
+ *        shares it, or applies changed sources to it first. Invalid changed
+ *        sources leave an existing table as it is (and are no error).
  *
  * \note The calling thread must be registered with RCU.
  *
  * \param sources  Sources of the domains.
  * \param shared   Output: reference to the shared table.
  * \param info     Output: what was done.
- * \param err      Error message (an invalid source: FILE:LINE: reason).
  *
- * \return KNOT_EOK, or an error code with \a err.
+ * \return KNOT_EOK, or an error code with info->error (no table exists).
  */
 int mailsrv_registry_get(const mailsrv_sources_t *sources, mailsrv_shared_t **shared,
-                         mailsrv_shared_info_t *info, char err[MAILSRV_ERR_SIZE]);
+                         mailsrv_shared_info_t *info);
 
 /*!
  * \brief Drops a reference; the last one frees the table.
@@ -53,6 +88,9 @@ int mailsrv_registry_get(const mailsrv_sources_t *sources, mailsrv_shared_t **sh
  * \note No reader may use the reference any more (after a grace period).
  */
 void mailsrv_registry_put(mailsrv_shared_t *shared);
+
+/*! \brief How many times sources were read in this process (for tests). */
+size_t mailsrv_registry_reads(void);
 
 /*! \brief The table behind a reference. */
 const mailsrv_table_t *mailsrv_shared_table(const mailsrv_shared_t *shared);

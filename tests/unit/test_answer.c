@@ -16,6 +16,7 @@
 
 #include "module/answer.h"
 #include "module/catalog.h"
+#include "tests/unit/testutil.h"
 
 /* A bump allocator standing in for knotd's per-query memory pool. */
 static uint8_t arena[1 << 20];
@@ -187,12 +188,8 @@ typedef struct {
 static int fixture_setup(void **state)
 {
 	fixture_t *f = calloc(1, sizeof(*f));
-	f->table = mailsrv_table_new(4);
-	mailsrv_target_t **own = malloc(sizeof(*own));
-	own[0] = target("\x02""mx", 3, true);
-	mailsrv_table_adopt_targets(f->table, own, 1);
-	mailsrv_table_set(f->table, DNAME("\x07""example\x03""com"), NULL);
-	mailsrv_table_set(f->table, DNAME("\x05""other\x07""example\x03""com"), own[0]);
+	const char *lines[] = { "example.com", "other.example.com mx", NULL };
+	f->table = test_table(lines);
 	f->conf_target = target("\x04""mail\x07""example\x03""net\x00", 18, false);
 	f->conf = (mailsrv_answer_conf_t){
 		.target = f->conf_target,

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/time.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <libknot/dname.h>
@@ -290,6 +292,82 @@ static void test_many(void **state)
 	mailsrv_list_deinit(&list);
 }
 
+static void test_file_changed(void **state)
+{
+	(void)state;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	mailsrv_file_state_t known = { .dev = 1, .ino = 2, .size = 3, .mtime = now, .ctime = now };
+	mailsrv_file_state_t seen = known;
+	assert_false(mailsrv_file_changed(&known, &seen));
+
+	// Identity, size and both times count.
+	seen.ino = 5;
+	assert_true(mailsrv_file_changed(&known, &seen));
+	seen = known;
+	seen.size = 4;
+	assert_true(mailsrv_file_changed(&known, &seen));
+	seen = known;
+	seen.mtime.tv_nsec ^= 1;
+	assert_true(mailsrv_file_changed(&known, &seen));
+	seen = known;
+	seen.ctime.tv_sec -= 1;
+	assert_true(mailsrv_file_changed(&known, &seen));
+
+	// A racy read is trusted while a change could still hide in the same
+	// time stamp, and checked once more after that.
+	seen = known;
+	known.racy = true;
+	assert_false(mailsrv_file_changed(&known, &seen));
+	known.mtime.tv_sec -= 10;
+	seen.mtime = known.mtime;
+	assert_true(mailsrv_file_changed(&known, &seen));
+
+	// A file read well after its change is not racy.
+	const char *path = write_file("old.txt", "a.example\n", 10);
+	struct timeval times[2] = { { now.tv_sec - 60, 0 }, { now.tv_sec - 60, 0 } };
+	assert_int_equal(utimes(path, times), 0);
+	mailsrv_list_t list;
+	mailsrv_list_init(&list);
+	char err[MAILSRV_ERR_SIZE];
+	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
+	assert_false(list.files[0].state.racy);
+	assert_int_equal(list.files[0].state.mtime.tv_sec, now.tv_sec - 60);
+	mailsrv_file_state_t current;
+	assert_int_equal(mailsrv_file_state(path, &current), KNOT_EOK);
+	assert_false(mailsrv_file_changed(&list.files[0].state, &current));
+	mailsrv_list_deinit(&list);
+
+	// Just written: racy.
+	path = write_file("new.txt", "a.example\n", 10);
+	mailsrv_list_init(&list);
+	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
+	assert_true(list.files[0].state.racy);
+	mailsrv_list_deinit(&list);
+}
+
+static void test_find(void **state)
+{
+	(void)state;
+	const char *path = write_file("find.txt", "a.example mx.\nB.example\n", 24);
+	mailsrv_list_t list;
+	mailsrv_list_init(&list);
+	char err[MAILSRV_ERR_SIZE];
+	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
+	const mailsrv_list_entry_t *entry = mailsrv_list_find(&list, (const uint8_t *)"\x01""b\x07""example");
+	assert_non_null(entry);
+	assert_int_equal(entry->line, 2);
+	assert_null(mailsrv_list_find(&list, (const uint8_t *)"\x01""c\x07""example"));
+	assert_int_equal(mailsrv_list_find_target(&list, list.targets[0]), 0);
+	mailsrv_target_t *other = malloc(sizeof(*other) + 3);
+	*other = (mailsrv_target_t){ .relative = false, .size = 3 };
+	memcpy(other->wire, "\x01""x", 3);
+	assert_int_equal(mailsrv_list_find_target(&list, other), -1);
+	free(other);
+	assert_int_equal(list.max_default_size, 11);
+	mailsrv_list_deinit(&list);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -314,6 +392,8 @@ int main(void)
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_relative_target_length),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_file_changed),
+		cmocka_unit_test(test_find),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,56 +15,28 @@
 #include <libknot/dname.h>
 #include <libknot/errcode.h>
 
-#include "module/domain_table.h"
-
-#define EXAMPLE_COM	(const uint8_t *)"\x07""example\x03""com"
-#define EXAMPLE_ORG	(const uint8_t *)"\x07""example\x03""org"
-
-static mailsrv_target_t *target(const char *wire, size_t size, bool relative)
-{
-	mailsrv_target_t *t = malloc(sizeof(*t) + size);
-	assert_non_null(t);
-	t->relative = relative;
-	t->size = size;
-	memcpy(t->wire, wire, size);
-	return t;
-}
-
-/*! \brief Looks \a name up under the read lock, as a query hook does. */
-static bool lookup(const mailsrv_table_t *table, const uint8_t *name,
-                   const mailsrv_target_t **found)
-{
-	rcu_read_lock();
-	bool ret = mailsrv_table_lookup(table, name, knot_dname_size(name), found);
-	rcu_read_unlock();
-	return ret;
-}
+#include "tests/unit/testutil.h"
 
 static void test_insert_lookup(void **state)
 {
 	(void)state;
-	mailsrv_table_t *table = mailsrv_table_new(0);
-	assert_non_null(table);
-	assert_int_equal(mailsrv_table_count(table), 0);
+	const char *lines[] = { "example.com", "Example.ORG. imap", "own.example mx.example.net.",
+	                        NULL };
+	mailsrv_table_t *table = test_table(lines);
+	assert_int_equal(mailsrv_table_count(table), 3);
 
-	mailsrv_target_t **targets = malloc(sizeof(*targets));
-	targets[0] = target("\x04""imap", 5, true);
-	mailsrv_table_adopt_targets(table, targets, 1);
-
-	assert_int_equal(mailsrv_table_set(table, EXAMPLE_COM, NULL), KNOT_EOK);
-	assert_int_equal(mailsrv_table_set(table, EXAMPLE_ORG, targets[0]), KNOT_EOK);
-	assert_int_equal(mailsrv_table_count(table), 2);
-
-	const mailsrv_target_t *found = (void *)1;
-	assert_true(lookup(table, EXAMPLE_COM, &found));
-	assert_null(found);
-	assert_true(lookup(table, EXAMPLE_ORG, &found));
-	assert_ptr_equal(found, targets[0]);
+	char target[512];
+	assert_true(test_lookup(table, "example.com.", target));
+	assert_string_equal(target, "-");
+	assert_true(test_lookup(table, "example.org.", target));
+	assert_string_equal(target, "imap");
+	assert_true(test_lookup(table, "own.example.", target));
+	assert_string_equal(target, "mx.example.net.");
 
 	// Not listed: a parent, a child, a name with a common prefix.
-	assert_false(lookup(table, (const uint8_t *)"\x03""com", &found));
-	assert_false(lookup(table, (const uint8_t *)"\x03""sub\x07""example\x03""com", &found));
-	assert_false(lookup(table, (const uint8_t *)"\x07""example\x03""co", &found));
+	assert_false(test_lookup(table, "com.", target));
+	assert_false(test_lookup(table, "sub.example.com.", target));
+	assert_false(test_lookup(table, "example.co.", target));
 
 	mailsrv_table_free(table);
 }
@@ -73,44 +45,90 @@ static void test_case(void **state)
 {
 	(void)state;
 	// Keys are lower-case wire names: callers lower-case query names first.
-	mailsrv_table_t *table = mailsrv_table_new(4);
-	assert_int_equal(mailsrv_table_set(table, EXAMPLE_COM, NULL), KNOT_EOK);
-	const mailsrv_target_t *found;
-	assert_false(lookup(table, (const uint8_t *)"\x07""Example\x03""COM", &found));
-
-	uint8_t lower[KNOT_DNAME_MAXLEN];
-	knot_dname_copy_lower(lower, (const uint8_t *)"\x07""Example\x03""COM");
-	assert_true(lookup(table, lower, &found));
+	const char *lines[] = { "Example.COM", NULL };
+	mailsrv_table_t *table = test_table(lines);
+	char target[512];
+	assert_true(test_lookup(table, "example.com.", target));
+	assert_false(test_lookup(table, "Example.COM.", target));
 	mailsrv_table_free(table);
 }
 
-static void test_replace_delete(void **state)
+static void test_set_delete(void **state)
 {
 	(void)state;
 	mailsrv_table_t *table = mailsrv_table_new(1);
-	mailsrv_target_t **targets = malloc(2 * sizeof(*targets));
-	targets[0] = target("\x04""mail\x03""one\x00", 10, false);
-	targets[1] = target("\x04""mail\x03""two\x00", 10, false);
-	mailsrv_table_adopt_targets(table, targets, 2);
-
-	assert_int_equal(mailsrv_table_set(table, EXAMPLE_COM, targets[0]), KNOT_EOK);
-	const mailsrv_target_t *found;
-	assert_true(lookup(table, EXAMPLE_COM, &found));
-	assert_ptr_equal(found, targets[0]);
-
-	// Setting a present domain switches its target and keeps the count.
-	assert_int_equal(mailsrv_table_set(table, EXAMPLE_COM, targets[1]), KNOT_EOK);
+	const uint8_t *name = (const uint8_t *)"\x07""example\x03""com";
+	assert_int_equal(mailsrv_table_set(table, name, NULL), KNOT_EOK);
+	assert_int_equal(mailsrv_table_set(table, name, NULL), KNOT_EOK);
 	assert_int_equal(mailsrv_table_count(table), 1);
-	assert_true(lookup(table, EXAMPLE_COM, &found));
-	assert_ptr_equal(found, targets[1]);
+	char target[512];
+	assert_true(test_lookup(table, "example.com.", target));
 
-	assert_int_equal(mailsrv_table_delete(table, EXAMPLE_COM), KNOT_EOK);
+	assert_int_equal(mailsrv_table_delete(table, name), KNOT_EOK);
 	assert_int_equal(mailsrv_table_count(table), 0);
-	assert_false(lookup(table, EXAMPLE_COM, &found));
-	assert_int_equal(mailsrv_table_delete(table, EXAMPLE_COM), KNOT_ENOENT);
+	assert_false(test_lookup(table, "example.com.", target));
+	assert_int_equal(mailsrv_table_delete(table, name), KNOT_ENOENT);
 
 	mailsrv_table_free(table);
 	rcu_barrier(); // Retired entries are freed before the leak check.
+}
+
+/*! \brief The target object of a domain (to compare identities). */
+static const mailsrv_target_t *target_of(const mailsrv_table_t *table, const char *domain)
+{
+	uint8_t name[KNOT_DNAME_MAXLEN];
+	knot_dname_from_str(name, domain, sizeof(name));
+	const mailsrv_target_t *found = NULL;
+	rcu_read_lock();
+	assert_true(mailsrv_table_lookup(table, name, knot_dname_size(name), &found));
+	rcu_read_unlock();
+	return found;
+}
+
+static void test_apply_difference(void **state)
+{
+	(void)state;
+	const char *before[] = { "a.example", "b.example t1.example.", "c.example t2",
+	                         "d.example", "e.example t2", NULL };
+	mailsrv_table_t *table = test_table(before);
+	const mailsrv_target_t *t1 = target_of(table, "b.example.");
+
+	const char *after[] = { "a.example", "b.example t1.example.", "c.example t3",
+	                        "f.example t2", "e.example", NULL };
+	mailsrv_table_diff_t diff = test_apply(table, after);
+	assert_int_equal(diff.added, 1);    // f
+	assert_int_equal(diff.changed, 2);  // c: t2 -> t3, e: t2 -> configured
+	assert_int_equal(diff.removed, 1);  // d
+	assert_int_equal(mailsrv_table_count(table), 5);
+
+	char target[512];
+	assert_true(test_lookup(table, "a.example.", target));
+	assert_string_equal(target, "-");
+	assert_true(test_lookup(table, "b.example.", target));
+	assert_string_equal(target, "t1.example.");
+	assert_true(test_lookup(table, "c.example.", target));
+	assert_string_equal(target, "t3");
+	assert_true(test_lookup(table, "e.example.", target));
+	assert_string_equal(target, "-");
+	assert_true(test_lookup(table, "f.example.", target));
+	assert_string_equal(target, "t2");
+	assert_false(test_lookup(table, "d.example.", target));
+
+	// An unchanged target keeps its object: b was not touched.
+	assert_ptr_equal(target_of(table, "b.example."), t1);
+
+	// The same list again changes nothing.
+	diff = test_apply(table, after);
+	assert_int_equal(diff.added + diff.changed + diff.removed, 0);
+
+	// An empty list removes everything.
+	const char *none[] = { NULL };
+	diff = test_apply(table, none);
+	assert_int_equal(diff.removed, 5);
+	assert_int_equal(mailsrv_table_count(table), 0);
+
+	mailsrv_table_free(table);
+	rcu_barrier();
 }
 
 static void test_many(void **state)
@@ -126,15 +144,16 @@ static void test_many(void **state)
 		assert_int_equal(mailsrv_table_set(table, name, NULL), KNOT_EOK);
 	}
 	assert_int_equal(mailsrv_table_count(table), 100000);
+	char domain[64], target[512];
 	for (int i = 0; i < 100000; i += 7) {
-		int len = snprintf((char *)name + 1, sizeof(name) - 1, "d%d", i);
-		name[0] = len;
-		memcpy(name + 1 + len, "\x07""example\x00", 9);
-		const mailsrv_target_t *found;
-		assert_true(lookup(table, name, &found));
+		snprintf(domain, sizeof(domain), "d%d.example.", i);
+		assert_true(test_lookup(table, domain, target));
 		if (i % 2 == 0) {
+			int len = snprintf((char *)name + 1, sizeof(name) - 1, "d%d", i);
+			name[0] = len;
+			memcpy(name + 1 + len, "\x07""example\x00", 9);
 			assert_int_equal(mailsrv_table_delete(table, name), KNOT_EOK);
-			assert_false(lookup(table, name, &found));
+			assert_false(test_lookup(table, domain, target));
 		}
 	}
 	mailsrv_table_free(table);
@@ -160,7 +179,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_insert_lookup),
 		cmocka_unit_test(test_case),
-		cmocka_unit_test(test_replace_delete),
+		cmocka_unit_test(test_set_delete),
+		cmocka_unit_test(test_apply_difference),
 		cmocka_unit_test(test_many),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

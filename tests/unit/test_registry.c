@@ -1,0 +1,228 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <urcu.h>
+#include <libknot/errcode.h>
+
+#include "module/registry.h"
+#include "tests/unit/testutil.h"
+
+static char dir[] = "/tmp/mailsrv-registry-XXXXXX";
+static char path[64];
+static int file_age = 100; // Seconds: each write gets a distinct, non-racy time.
+
+/*! \brief Writes the domain file with a modification time in the past. */
+static void write_list(const char *content)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+	struct timeval times[2];
+	gettimeofday(&times[0], NULL);
+	times[0].tv_sec -= file_age--;
+	times[1] = times[0];
+	assert_int_equal(utimes(path, times), 0);
+}
+
+static mailsrv_sources_t sources(void)
+{
+	static const uint8_t *domains[] = { (const uint8_t *)"\x06""inline\x07""example" };
+	static const char *files[1];
+	files[0] = path;
+	return (mailsrv_sources_t){ domains, 1, files, 1 };
+}
+
+static mailsrv_shared_t *get(mailsrv_outcome_t outcome, mailsrv_shared_info_t *info)
+{
+	mailsrv_sources_t src = sources();
+	mailsrv_shared_t *shared = NULL;
+	assert_int_equal(mailsrv_registry_get(&src, &shared, info), KNOT_EOK);
+	assert_int_equal(info->outcome, outcome);
+	return shared;
+}
+
+static void test_share_and_reload(void **state)
+{
+	(void)state;
+	write_list("a.example\nb.example imap\n");
+	size_t reads = mailsrv_registry_reads();
+	mailsrv_shared_info_t info;
+
+	mailsrv_shared_t *one = get(MAILSRV_BUILT, &info);
+	assert_int_equal(info.domains, 3);
+	assert_int_equal(mailsrv_registry_reads(), reads + 1);
+
+	// Another zone of the same configuration shares the table: no read.
+	mailsrv_shared_t *two = get(MAILSRV_SHARED, &info);
+	assert_ptr_equal(one, two);
+	assert_int_equal(mailsrv_registry_reads(), reads + 1);
+
+	// A changed file is read once and applied as a difference.
+	write_list("a.example\nb.example pop\nc.example\n");
+	mailsrv_shared_t *three = get(MAILSRV_RELOADED, &info);
+	assert_ptr_equal(three, one);
+	assert_int_equal(info.domains, 4);
+	assert_int_equal(info.diff.added, 1);
+	assert_int_equal(info.diff.changed, 1);
+	assert_int_equal(info.diff.removed, 0);
+	get(MAILSRV_SHARED, &info);
+	assert_int_equal(mailsrv_registry_reads(), reads + 2);
+
+	char target[512];
+	assert_true(test_lookup(mailsrv_shared_table(one), "b.example.", target));
+	assert_string_equal(target, "pop");
+
+	for (int i = 0; i < 4; i++) {
+		mailsrv_registry_put(one);
+	}
+	rcu_barrier();
+}
+
+static void test_bad_list_keeps_table(void **state)
+{
+	(void)state;
+	write_list("a.example\n");
+	mailsrv_shared_info_t info;
+	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
+	size_t reads = mailsrv_registry_reads();
+
+	write_list("a.example\nb.example\nbad_name.example\n");
+	get(MAILSRV_KEPT, &info);
+	char expected[MAILSRV_ERR_SIZE];
+	snprintf(expected, sizeof(expected), "%s:3: domain 'bad_name.example': "
+	         "invalid character '_'", path);
+	assert_string_equal(info.error, expected);
+	assert_int_equal(info.domains, 2);
+
+	// The same bad file is not read (nor reported) again.
+	get(MAILSRV_KEPT_AGAIN, &info);
+	assert_int_equal(mailsrv_registry_reads(), reads + 1);
+
+	// The old list keeps answering.
+	char target[512];
+	const mailsrv_table_t *table = mailsrv_shared_table(shared);
+	assert_true(test_lookup(table, "a.example.", target));
+	assert_true(test_lookup(table, "inline.example.", target));
+	assert_false(test_lookup(table, "b.example.", target));
+
+	// A missing file: the same.
+	remove(path);
+	get(MAILSRV_KEPT, &info);
+	snprintf(expected, sizeof(expected), "%s: cannot open (No such file or directory)", path);
+	assert_string_equal(info.error, expected);
+	assert_true(test_lookup(table, "a.example.", target));
+
+	// Fixed: applied.
+	write_list("a.example\nb.example\n");
+	get(MAILSRV_RELOADED, &info);
+	assert_true(test_lookup(table, "b.example.", target));
+
+	for (int i = 0; i < 5; i++) {
+		mailsrv_registry_put(shared);
+	}
+	rcu_barrier();
+}
+
+static void test_check_then_get(void **state)
+{
+	(void)state;
+	write_list("a.example\n");
+	mailsrv_sources_t src = sources();
+	mailsrv_target_t *target = malloc(sizeof(*target) + 5);
+	*target = (mailsrv_target_t){ .relative = true, .size = 5 };
+	memcpy(target->wire, "\x04""mail", 5);
+	char err[MAILSRV_ERR_SIZE] = "";
+	size_t reads = mailsrv_registry_reads();
+
+	// The check reads the list; the first load uses that read.
+	assert_int_equal(mailsrv_registry_check(&src, target, err), KNOT_EOK);
+	mailsrv_shared_info_t info;
+	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
+	assert_int_equal(mailsrv_registry_reads(), reads + 1);
+
+	// Unchanged: neither the check nor the loads read anything.
+	assert_int_equal(mailsrv_registry_check(&src, target, err), KNOT_EOK);
+	get(MAILSRV_SHARED, &info);
+	assert_int_equal(mailsrv_registry_reads(), reads + 1);
+
+	// Changed: one read by the check, none by the loads.
+	write_list("a.example\nc.example\n");
+	assert_int_equal(mailsrv_registry_check(&src, target, err), KNOT_EOK);
+	assert_int_equal(mailsrv_registry_check(&src, target, err), KNOT_EOK);
+	get(MAILSRV_RELOADED, &info);
+	get(MAILSRV_SHARED, &info);
+	assert_int_equal(mailsrv_registry_reads(), reads + 2);
+
+	// Invalid: the check fails and the table is kept.
+	write_list("a.example\na.example mx.\n");
+	assert_int_equal(mailsrv_registry_check(&src, target, err), KNOT_EINVAL);
+	char expected[MAILSRV_ERR_SIZE];
+	snprintf(expected, sizeof(expected), "%s:2: domain 'a.example' listed again with "
+	         "another target (first at %s:1)", path, path);
+	assert_string_equal(err, expected);
+	assert_int_equal(info.domains, 3);
+
+	for (int i = 0; i < 4; i++) {
+		mailsrv_registry_put(shared);
+	}
+	free(target);
+	rcu_barrier();
+}
+
+static void test_first_load_fails(void **state)
+{
+	(void)state;
+	write_list("bad..example\n");
+	mailsrv_sources_t src = sources();
+	mailsrv_shared_t *shared = NULL;
+	mailsrv_shared_info_t info;
+	assert_int_equal(mailsrv_registry_get(&src, &shared, &info), KNOT_EINVAL);
+	char expected[MAILSRV_ERR_SIZE];
+	snprintf(expected, sizeof(expected), "%s:1: domain 'bad..example': empty label", path);
+	assert_string_equal(info.error, expected);
+	assert_null(shared);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	rcu_register_thread();
+	if (mkdtemp(dir) == NULL) {
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/domains.txt", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	remove(path);
+	rmdir(dir);
+	rcu_unregister_thread();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_share_and_reload),
+		cmocka_unit_test(test_bad_list_keeps_table),
+		cmocka_unit_test(test_check_then_get),
+		cmocka_unit_test(test_first_load_fails),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,92 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <urcu.h>
+#include <libknot/dname.h>
+#include <libknot/errcode.h>
+
+#include "tests/unit/testutil.h"
+
+mailsrv_name_t test_name(const char *txt)
+{
+	mailsrv_name_t name;
+	const char *reason = NULL;
+	char buf[64];
+	if (!mailsrv_name_parse(txt, strlen(txt), &name, &reason, buf)) {
+		fail_msg("invalid name '%s' (%s)", txt, reason);
+	}
+	return name;
+}
+
+void test_list(mailsrv_list_t *list, const char *const *lines)
+{
+	mailsrv_list_init(list);
+	for (; *lines != NULL; lines++) {
+		char domain[300], target[300];
+		int fields = sscanf(*lines, "%299s %299s", domain, target);
+		mailsrv_name_t name = test_name(domain);
+		if (!name.absolute) {
+			name.wire[name.size++] = '\0';
+		}
+		mailsrv_name_t target_name;
+		if (fields == 2) {
+			target_name = test_name(target);
+		}
+		char err[MAILSRV_ERR_SIZE] = "";
+		int ret = mailsrv_list_add_name(list, name.wire, fields == 2 ? &target_name : NULL,
+		                                err);
+		if (ret != KNOT_EOK) {
+			fail_msg("'%s': %s", *lines, err);
+		}
+	}
+}
+
+mailsrv_table_t *test_table(const char *const *lines)
+{
+	mailsrv_table_t *table = mailsrv_table_new(0);
+	assert_non_null(table);
+	test_apply(table, lines);
+	return table;
+}
+
+mailsrv_table_diff_t test_apply(mailsrv_table_t *table, const char *const *lines)
+{
+	mailsrv_list_t list;
+	test_list(&list, lines);
+	mailsrv_table_diff_t diff;
+	assert_int_equal(mailsrv_table_apply(table, &list, &diff), KNOT_EOK);
+	mailsrv_list_deinit(&list);
+	return diff;
+}
+
+bool test_lookup(const mailsrv_table_t *table, const char *domain, char target[512])
+{
+	uint8_t name[KNOT_DNAME_MAXLEN];
+	assert_non_null(knot_dname_from_str(name, domain, sizeof(name)));
+
+	rcu_read_lock();
+	const mailsrv_target_t *found = NULL;
+	bool ret = mailsrv_table_lookup(table, name, knot_dname_size(name), &found);
+	if (ret && found == NULL) {
+		strcpy(target, "-");
+	} else if (ret) {
+		uint8_t wire[KNOT_DNAME_MAXLEN + 1] = { 0 };
+		memcpy(wire, found->wire, found->size);
+		knot_dname_to_str(target, wire, 512);
+		if (found->relative) {
+			target[strlen(target) - 1] = '\0';
+		}
+	}
+	rcu_read_unlock();
+
+	return ret;
+}

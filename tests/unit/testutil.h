@@ -1,0 +1,33 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*! \file \brief Helpers for the unit tests: lists and tables from text. */
+
+#pragma once
+
+#include "module/domain_list.h"
+#include "module/domain_table.h"
+
+/*! \brief Parses a host name; fails the test if it is invalid. */
+mailsrv_name_t test_name(const char *txt);
+
+/*!
+ * \brief Fills \a list from lines "DOMAIN [TARGET]" (NULL-terminated);
+ *        fails the test on any error.
+ */
+void test_list(mailsrv_list_t *list, const char *const *lines);
+
+/*! \brief A table holding the domains of \a lines (see test_list()). */
+mailsrv_table_t *test_table(const char *const *lines);
+
+/*! \brief Applies \a lines to \a table, returns what changed. */
+mailsrv_table_diff_t test_apply(mailsrv_table_t *table, const char *const *lines);
+
+/*!
+ * \brief Looks a domain up under the read lock, as a query hook does.
+ *
+ * \param target  Output: the target as text ("-" for the configured one,
+ *                a relative one ends without a dot).
+ */
+bool test_lookup(const mailsrv_table_t *table, const char *domain, char target[512]);
