@@ -46,6 +46,13 @@ def free_port():
     raise RuntimeError("no free port on 127.0.0.1")
 
 
+def knotd_version():
+    """knotd's version as a tuple of integers."""
+    out = subprocess.run([KNOTD, "-V"], capture_output=True, text=True, timeout=WAIT).stdout
+    words = out.split("version", 1)[1].split()
+    return tuple(int(x) for x in words[0].split(".")[:3])
+
+
 def module_dir():
     """knotd's compiled-in module directory (modules there load implicitly)."""
     out = subprocess.run([KNOTD, "-V"], capture_output=True, text=True, timeout=WAIT).stdout
@@ -58,14 +65,15 @@ def module_dir():
 class Knot:
     """One knotd process with its own directory, configuration and zones."""
 
-    def __init__(self, zones, modules="", extra_conf="", explicit_module=True):
-        """zones: {name: (zone file text, [module ids])}; modules: YAML of
-        the mod-mailsrv sections."""
+    def __init__(self, zones, modules="", extra_conf="", explicit_module=True, confdb=False):
+        """zones: {name: (zone file text, [module ids] or a template id)};
+        modules: YAML of the mod-mailsrv (and other) sections."""
         self.dir = tempfile.mkdtemp(prefix="mailsrv-knot-")
         self.zones = zones
         self.modules = modules
         self.extra_conf = extra_conf
         self.explicit_module = explicit_module
+        self.confdb = confdb  # run from a binary configuration database
         self.port = None
         self.proc = None
         self.conf_path = os.path.join(self.dir, "knot.conf")
@@ -102,7 +110,9 @@ class Knot:
                   "    storage: %s" % self.dir, "    file: %s.zone", "zone:"]
         for name, (_, mods) in self.zones.items():
             lines.append("  - domain: %s" % name)
-            if mods:
+            if isinstance(mods, str):
+                lines.append("    template: %s" % mods)
+            elif mods:
                 lines.append("    module: [ %s ]" % ", ".join(mods))
         return "\n".join(lines) + "\n"
 
@@ -123,9 +133,17 @@ class Knot:
         for _ in range(3):
             self.port = free_port()
             self.write_config()
+            cmd = [KNOTD, "-c", self.conf_path]
+            if self.confdb:
+                db = self.path("confdb")
+                shutil.rmtree(db, ignore_errors=True)
+                res = subprocess.run([KNOTC, "-C", db, "conf-import", self.conf_path],
+                                     capture_output=True, text=True, timeout=WAIT)
+                if res.returncode != 0:
+                    raise RuntimeError("conf-import failed: " + res.stdout + res.stderr)
+                cmd = [KNOTD, "-C", db]
             log = open(self.log_path, "a")
-            self.proc = subprocess.Popen([KNOTD, "-c", self.conf_path], stdout=log,
-                                         stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
             log.close()
             if not expect_running:
                 try:
