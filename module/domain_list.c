@@ -448,10 +448,12 @@ bool mailsrv_file_changed(const mailsrv_file_state_t *known,
 static int read_file(const char *path, char **data, size_t *size,
                      mailsrv_file_state_t *state, char err[MAILSRV_ERR_SIZE])
 {
+	// strerrordesc_np(): untranslated, so no locale lock in a server thread.
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		int ret = knot_map_errno();
-		snprintf(err, MAILSRV_ERR_SIZE, "%s: cannot open (%s)", path, strerror(errno));
+		snprintf(err, MAILSRV_ERR_SIZE, "%s: cannot open (%s)", path,
+		         strerrordesc_np(errno));
 		return ret;
 	}
 
@@ -485,7 +487,7 @@ static int read_file(const char *path, char **data, size_t *size,
 		} else if (errno != EINTR) {
 			ret = knot_map_errno();
 			snprintf(err, MAILSRV_ERR_SIZE, "%s: cannot read (%s)", path,
-			         strerror(errno));
+			         strerrordesc_np(errno));
 			break;
 		}
 	}

@@ -17,6 +17,18 @@
 
 #include "module/domain_table.h"
 
+#if defined(__SANITIZE_THREAD__)
+// liburcu is not instrumented: tell ThreadSanitizer that lfht publishes an
+// entry (with a full barrier) after the writer filled it in.
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define ENTRY_PUBLISHED(entry)	__tsan_release(entry)
+#define ENTRY_FOUND(entry)	__tsan_acquire(entry)
+#else
+#define ENTRY_PUBLISHED(entry)
+#define ENTRY_FOUND(entry)
+#endif
+
 /*! \brief One domain. Kept small: a million of them must fit in ~64 MB. */
 typedef struct {
 	struct cds_lfht_node node;
@@ -49,8 +61,9 @@ typedef struct {
 
 static int entry_match(struct cds_lfht_node *node, const void *key)
 {
-	const table_entry_t *entry = caa_container_of(node, table_entry_t, node);
+	table_entry_t *entry = caa_container_of(node, table_entry_t, node);
 	const table_key_t *k = key;
+	ENTRY_FOUND(entry);
 
 	return entry->size == k->size && memcmp(entry->name, k->name, k->size) == 0;
 }
@@ -129,7 +142,9 @@ bool mailsrv_table_lookup(const mailsrv_table_t *table, const uint8_t *name,
 	if (node == NULL) {
 		return false;
 	}
-	*target = caa_container_of(node, table_entry_t, node)->target;
+	table_entry_t *entry = caa_container_of(node, table_entry_t, node);
+	ENTRY_FOUND(entry);
+	*target = entry->target;
 
 	return true;
 }
@@ -202,6 +217,7 @@ static int put_entry(mailsrv_table_t *table, const uint8_t *name,
 	memcpy(entry->name, name, size);
 
 	table_key_t key = { entry->name, size };
+	ENTRY_PUBLISHED(entry);
 	rcu_read_lock();
 	struct cds_lfht_node *old = cds_lfht_add_replace(table->ht, key_hash(table, &key),
 	                                                 entry_match, &key, &entry->node);
