@@ -54,6 +54,14 @@ def free_port():
     raise RuntimeError("no free port on 127.0.0.1")
 
 
+def _die_with_parent():
+    """In the child: get SIGTERM when the test process dies, so that a killed
+    test run never leaves a server behind."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def knotd_version():
     """knotd's version as a tuple of integers."""
     # "knotd (Knot DNS), version 3.2.6" (3.2) or "knotd, Knot DNS 3.4.6" (3.4+).
@@ -73,7 +81,8 @@ def module_dir():
 class Knot:
     """One knotd process with its own directory, configuration and zones."""
 
-    def __init__(self, zones, modules="", extra_conf="", explicit_module=True, confdb=False):
+    def __init__(self, zones, modules="", extra_conf="", explicit_module=True, confdb=False,
+                 wrapper=()):
         """zones: {name: (zone file text, [module ids] or a template id)};
         modules: YAML of the mod-mailsrv (and other) sections."""
         self.dir = tempfile.mkdtemp(prefix="mailsrv-knot-")
@@ -82,6 +91,7 @@ class Knot:
         self.extra_conf = extra_conf
         self.explicit_module = explicit_module
         self.confdb = confdb  # run from a binary configuration database
+        self.wrapper = list(wrapper)  # e.g. valgrind and its options
         self.port = None
         self.proc = None
         self.conf_path = os.path.join(self.dir, "knot.conf")
@@ -92,9 +102,12 @@ class Knot:
         return os.path.join(self.dir, name)
 
     def write(self, name, text):
-        with open(self.path(name), "w") as f:
+        """Writes a file atomically (knotd may be reading the old one)."""
+        path = self.path(name)
+        with open(path + ".tmp", "w") as f:
             f.write(text)
-        return self.path(name)
+        os.rename(path + ".tmp", path)
+        return path
 
     def config(self):
         lines = [
@@ -128,7 +141,9 @@ class Knot:
         if self.port is None:
             self.port = free_port()
         for name, (text, _) in self.zones.items():
-            self.write("%s.zone" % name.rstrip("."), text)
+            path = self.path("%s.zone" % name.rstrip("."))
+            if not os.path.exists(path) or open(path).read() != text:
+                self.write("%s.zone" % name.rstrip("."), text)
         self.write("knot.conf", self.config())
 
     def start(self, expect_running=True):
@@ -141,7 +156,7 @@ class Knot:
         for _ in range(3):
             self.port = free_port()
             self.write_config()
-            cmd = [KNOTD, "-c", self.conf_path]
+            cmd = self.wrapper + [KNOTD, "-c", self.conf_path]
             if self.confdb:
                 db = self.path("confdb")
                 shutil.rmtree(db, ignore_errors=True)
@@ -149,9 +164,10 @@ class Knot:
                                      capture_output=True, text=True, timeout=WAIT, env=ENV)
                 if res.returncode != 0:
                     raise RuntimeError("conf-import failed: " + res.stdout + res.stderr)
-                cmd = [KNOTD, "-C", db]
+                cmd = self.wrapper + [KNOTD, "-C", db]
             log = open(self.log_path, "a")
-            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=ENV)
+            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=ENV,
+                                         preexec_fn=_die_with_parent)
             log.close()
             if not expect_running:
                 try:
@@ -169,7 +185,7 @@ class Knot:
         raise RuntimeError("knotd did not start:\n" + self.log()[-3000:])
 
     def wait_ready(self):
-        deadline = time.monotonic() + WAIT
+        deadline = time.monotonic() + WAIT * (4 if self.wrapper else 1)
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 return False
@@ -197,7 +213,7 @@ class Knot:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(WAIT)
+                self.proc.wait(WAIT * (4 if self.wrapper else 1))
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(WAIT)
