@@ -262,6 +262,10 @@ static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
 		knotd_mod_log(mod, LOG_ERR, "failed to reload domain list (%s), keeping "
 		              "the previous list of %zu domains", info->error, info->domains);
 		break;
+	case MAILSRV_EMPTY:
+		knotd_mod_log(mod, LOG_ERR, "failed to load domain list (%s), answering "
+		              "no domain until it is fixed", info->error);
+		break;
 	case MAILSRV_KEPT_AGAIN:
 		knotd_mod_log(mod, LOG_DEBUG, "domain list still invalid, keeping the "
 		              "previous list of %zu domains", info->domains);
@@ -292,8 +296,7 @@ static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 	knotd_conf_free(&files);
 
 	if (ret != KNOT_EOK) {
-		knotd_mod_log(mod, LOG_ERR, "failed to load domain list (%s)",
-		              info.error[0] != '\0' ? info.error : knot_strerror(ret));
+		knotd_mod_log(mod, LOG_ERR, "failed to load domain list (%s)", knot_strerror(ret));
 		return ret;
 	}
 	inst->table = mailsrv_shared_table(inst->shared);

@@ -420,6 +420,16 @@ int mailsrv_registry_get(const mailsrv_sources_t *sources, mailsrv_shared_t **sh
 			ret = shared_new(sources, &key, pending, shared, info);
 			pending_free(pending);
 			info->outcome = MAILSRV_BUILT;
+		} else if (ret != KNOT_ENOMEM) {
+			// Answer no domain until the sources are fixed.
+			pending_t empty = { 0 };
+			mailsrv_list_init(&empty.list);
+			ret = shared_new(sources, &key, &empty, shared, info);
+			if (ret == KNOT_EOK) {
+				(*shared)->failed = now;
+				now = NULL;
+				info->outcome = MAILSRV_EMPTY;
+			}
 		}
 	}
 

@@ -39,6 +39,7 @@ typedef enum {
 	MAILSRV_RELOADED,   /*!< Changed sources were applied to the table. */
 	MAILSRV_KEPT,       /*!< Changed sources are invalid: the table is kept. */
 	MAILSRV_KEPT_AGAIN, /*!< As KEPT, for sources already found invalid. */
+	MAILSRV_EMPTY,      /*!< Invalid sources and no table yet: an empty one. */
 } mailsrv_outcome_t;
 
 /*! \brief What getting a shared table did, for the log. */
@@ -69,7 +70,9 @@ int mailsrv_registry_check(const mailsrv_sources_t *sources, const mailsrv_targe
 /*!
  * \brief Gets the table of \a sources for a module instance: builds it,
  *        shares it, or applies changed sources to it first. Invalid changed
- *        sources leave an existing table as it is (and are no error).
+ *        sources leave an existing table as it is, or make an empty one;
+ *        they are no error (knotd 3.5 takes a zone whose module fails to
+ *        load out of service).
  *
  * \note The calling thread must be registered with RCU.
  *
@@ -77,7 +80,7 @@ int mailsrv_registry_check(const mailsrv_sources_t *sources, const mailsrv_targe
  * \param shared   Output: reference to the shared table.
  * \param info     Output: what was done.
  *
- * \return KNOT_EOK, or an error code with info->error (no table exists).
+ * \return KNOT_EOK, KNOT_ENOMEM.
  */
 int mailsrv_registry_get(const mailsrv_sources_t *sources, mailsrv_shared_t **shared,
                          mailsrv_shared_info_t *info);

@@ -185,15 +185,27 @@ static void test_check_then_get(void **state)
 static void test_first_load_fails(void **state)
 {
 	(void)state;
+	// No table yet and an invalid list: an empty table, the error reported.
 	write_list("bad..example\n");
-	mailsrv_sources_t src = sources();
-	mailsrv_shared_t *shared = NULL;
 	mailsrv_shared_info_t info;
-	assert_int_equal(mailsrv_registry_get(&src, &shared, &info), KNOT_EINVAL);
+	mailsrv_shared_t *shared = get(MAILSRV_EMPTY, &info);
 	char expected[MAILSRV_ERR_SIZE];
 	snprintf(expected, sizeof(expected), "%s:1: domain 'bad..example': empty label", path);
 	assert_string_equal(info.error, expected);
-	assert_null(shared);
+	assert_int_equal(mailsrv_table_count(mailsrv_shared_table(shared)), 0);
+	get(MAILSRV_KEPT_AGAIN, &info);
+
+	// Fixed: applied to that table.
+	write_list("good.example\n");
+	get(MAILSRV_RELOADED, &info);
+	char target[512];
+	assert_true(test_lookup(mailsrv_shared_table(shared), "good.example.", target));
+	assert_true(test_lookup(mailsrv_shared_table(shared), "inline.example.", target));
+
+	for (int i = 0; i < 3; i++) {
+		mailsrv_registry_put(shared);
+	}
+	rcu_barrier();
 }
 
 static int setup(void **state)
