@@ -18,19 +18,25 @@ static bool is_tcp(const uint8_t *label)
 
 bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
 {
-	// Most queries end here: the first label does not start with '_'.
-	if (qname[0] == 0 || qname[1] != '_') {
+	if (qname[0] == 0) {
 		return false;
 	}
 
+	if (qname[1] != '_') {
+		out->kind = MAILSRV_NAME_DOMAIN;
+		out->domain = qname;
+		return true;
+	}
+
 	if (is_tcp(qname)) {
-		out->service = -1;
+		out->kind = MAILSRV_NAME_TCP;
 		out->domain = qname + 5;
 	} else {
 		const uint8_t *second = qname + 1 + qname[0];
 		if (!is_tcp(second)) {
 			return false;
 		}
+		out->kind = MAILSRV_NAME_SERVICE;
 		out->service = mailsrv_catalog_find(qname);
 		out->domain = second + 5;
 		if (out->service < 0) {
@@ -43,14 +49,19 @@ bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
 
 mailsrv_action_t mailsrv_action(const mailsrv_answer_conf_t *conf,
                                 knotd_in_state_t state, uint16_t qtype,
-                                int service)
+                                const mailsrv_qname_t *qname, bool parent_only)
 {
-	// _tcp.D exists as an empty non-terminal (RFC 8020).
-	if (service < 0) {
+	// D and its parents exist, so does _tcp.D: empty non-terminals unless the
+	// zone has the name (RFC 8020: never NXDOMAIN above an existing name).
+	if (qname->kind == MAILSRV_NAME_DOMAIN ||
+	    (qname->kind == MAILSRV_NAME_TCP && !parent_only)) {
 		return state == KNOTD_IN_STATE_MISS ? MAILSRV_NODATA : MAILSRV_KEEP;
 	}
+	if (qname->kind != MAILSRV_NAME_SERVICE || parent_only) {
+		return MAILSRV_KEEP;
+	}
 
-	bool enabled = conf->services & (1U << service);
+	bool enabled = conf->services & (1U << qname->service);
 	if (!enabled && !conf->unavailable) {
 		return MAILSRV_KEEP;
 	}
@@ -145,7 +156,8 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	}
 
 	mailsrv_qname_t qname;
-	if (!mailsrv_qname_parse(qdata->name, &qname)) {
+	if (!mailsrv_qname_parse(qdata->name, &qname) ||
+	    (qname.kind == MAILSRV_NAME_DOMAIN && state != KNOTD_IN_STATE_MISS)) {
 		return state;
 	}
 
@@ -163,7 +175,7 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	}
 
 	uint16_t qtype = knot_pkt_qtype(qdata->query);
-	switch (mailsrv_action(conf, state, qtype, qname.service)) {
+	switch (mailsrv_action(conf, state, qtype, &qname, target == &mailsrv_ancestor)) {
 	case MAILSRV_NODATA:
 		qdata->rcode = KNOT_RCODE_NOERROR;
 		return KNOTD_IN_STATE_NODATA;

@@ -32,9 +32,17 @@ typedef struct {
 	size_t zone_size;               /*!< Wire size of the zone apex name. */
 } mailsrv_answer_conf_t;
 
+/*! \brief What a query name is to the module. */
+typedef enum {
+	MAILSRV_NAME_DOMAIN = 0, /*!< A mail domain D itself (or a parent of one). */
+	MAILSRV_NAME_TCP,        /*!< _tcp.D */
+	MAILSRV_NAME_SERVICE,    /*!< _svc._tcp.D */
+} mailsrv_name_kind_t;
+
 /*! \brief The mail-service parts of a query name. */
 typedef struct {
-	int service;            /*!< Catalog index, or -1 for _tcp.D itself. */
+	mailsrv_name_kind_t kind;
+	int service;            /*!< Catalog index (MAILSRV_NAME_SERVICE). */
 	const uint8_t *domain;  /*!< D, pointing into the query name. */
 } mailsrv_qname_t;
 
@@ -51,23 +59,25 @@ typedef enum {
 
 /*!
  * \brief Recognizes _tcp.D and _svc._tcp.D (any letter case) with a
- *        catalog service _svc.
+ *        catalog service _svc, and names that may be a domain D: any name
+ *        whose first label does not start with '_'.
  *
  * \retval true if \a qname is one of them (D is not the root).
  */
 bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out);
 
 /*!
- * \brief Decides the answer for a listed domain.
+ * \brief Decides the answer for a name whose D is in the table.
  *
- * \param conf     Instance settings.
- * \param state    Zone search result (knotd's in-state).
- * \param qtype    Query type.
- * \param service  Catalog index, or -1 for _tcp.D.
+ * \param conf         Instance settings.
+ * \param state        Zone search result (knotd's in-state).
+ * \param qtype        Query type.
+ * \param qname        The parsed query name.
+ * \param parent_only  D is not listed, only a parent of listed domains.
  */
 mailsrv_action_t mailsrv_action(const mailsrv_answer_conf_t *conf,
                                 knotd_in_state_t state, uint16_t qtype,
-                                int service);
+                                const mailsrv_qname_t *qname, bool parent_only);
 
 /*!
  * \brief Writes SRV rdata.

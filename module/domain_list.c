@@ -16,6 +16,8 @@
 
 #include "module/domain_list.h"
 
+const mailsrv_target_t mailsrv_ancestor = { .relative = false, .size = 0 };
+
 /*! \brief Key bytes of an indexed item. */
 typedef struct {
 	const uint8_t *data;
@@ -201,29 +203,23 @@ static uint32_t intern_target(mailsrv_list_t *list, const mailsrv_name_t *name)
 }
 
 /*!
- * \brief Adds one domain with an optional target; equal duplicates are
- *        counted and dropped, a duplicate with another target is an error.
+ * \brief Appends an entry unless its name is listed already.
  *
- * \param what  The domain as written, for messages.
+ * \return The index of the entry with that name (the new one is the last),
+ *         -1 if out of memory.
  */
-static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_size,
-                      const mailsrv_name_t *target, uint32_t source, uint32_t line,
-                      const char *what, char err[MAILSRV_ERR_SIZE])
+static int64_t append_entry(mailsrv_list_t *list, const uint8_t *name, size_t name_size,
+                            uint32_t target_idx, uint32_t source, uint32_t line)
 {
-	uint32_t target_idx = 0;
-	if (target != NULL && (target_idx = intern_target(list, target)) == 0) {
-		return KNOT_ENOMEM;
-	}
-
 	if (reserve(&list->entries, &list->entries_max, list->count,
 	            sizeof(*list->entries)) != KNOT_EOK) {
-		return KNOT_ENOMEM;
+		return -1;
 	}
 	while (list->names_size + name_size > list->names_max) {
 		size_t max = list->names_max == 0 ? 4096 : list->names_max * 2;
 		uint8_t *names = realloc(list->names, max);
 		if (names == NULL) {
-			return KNOT_ENOMEM;
+			return -1;
 		}
 		list->names = names;
 		list->names_max = max;
@@ -238,12 +234,35 @@ static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_siz
 	};
 
 	int64_t found = index_put(&list->by_name, list, name_key, list->count);
+	if (found == (int64_t)list->count) {
+		list->count++;
+		list->names_size += name_size;
+	}
+
+	return found;
+}
+
+/*!
+ * \brief Adds one domain with an optional target; equal duplicates are
+ *        counted and dropped, a duplicate with another target is an error.
+ *
+ * \param what  The domain as written, for messages.
+ */
+static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_size,
+                      const mailsrv_name_t *target, uint32_t source, uint32_t line,
+                      const char *what, char err[MAILSRV_ERR_SIZE])
+{
+	uint32_t target_idx = 0;
+	if (target != NULL && (target_idx = intern_target(list, target)) == 0) {
+		return KNOT_ENOMEM;
+	}
+
+	size_t before = list->count;
+	int64_t found = append_entry(list, name, name_size, target_idx, source, line);
 	if (found < 0) {
 		return KNOT_ENOMEM;
 	}
-	if ((size_t)found == list->count) {
-		list->count++;
-		list->names_size += name_size;
+	if (list->count > before) {
 		if (target_idx == 0 && name_size > list->max_default_size) {
 			list->max_default_size = name_size;
 		}
@@ -561,6 +580,32 @@ ssize_t mailsrv_list_find_target(const mailsrv_list_t *list,
 	return index_find(&list->by_target, list, target_key, key);
 }
 
+int mailsrv_list_add_ancestors(mailsrv_list_t *list)
+{
+	size_t listed = list->count;
+	for (size_t i = 0; i < listed; i++) {
+		uint8_t name[KNOT_DNAME_MAXLEN];
+		memcpy(name, mailsrv_list_name(list, &list->entries[i]),
+		       knot_dname_size(mailsrv_list_name(list, &list->entries[i])));
+		// Up the tree until a name that is in the list (with its parents).
+		for (const uint8_t *parent = name + 1 + name[0]; *parent != '\0';
+		     parent += 1 + *parent) {
+			size_t size = knot_dname_size(parent);
+			size_t before = list->count;
+			int64_t found = append_entry(list, parent, size, MAILSRV_LIST_ANCESTOR, 0, 0);
+			if (found < 0) {
+				return KNOT_ENOMEM;
+			}
+			if (list->count == before) {
+				break;
+			}
+			list->ancestors++;
+		}
+	}
+
+	return KNOT_EOK;
+}
+
 int mailsrv_list_add_sources(mailsrv_list_t *list, const mailsrv_sources_t *sources,
                              char err[MAILSRV_ERR_SIZE])
 {
@@ -577,7 +622,7 @@ int mailsrv_list_add_sources(mailsrv_list_t *list, const mailsrv_sources_t *sour
 		}
 	}
 
-	return KNOT_EOK;
+	return mailsrv_list_add_ancestors(list);
 }
 
 int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t *target,
@@ -590,7 +635,7 @@ int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t
 	for (size_t i = 0; i < list->count; i++) {
 		const mailsrv_list_entry_t *entry = &list->entries[i];
 		const uint8_t *name = mailsrv_list_name(list, entry);
-		if (entry->target != 0 ||
+		if (entry->target != 0 ||   // Own target, or a parent only.
 		    target->size + knot_dname_size(name) <= KNOT_DNAME_MAXLEN) {
 			continue;
 		}

@@ -33,10 +33,20 @@ typedef struct {
 	bool racy;  /*!< Read soon after a change: another one may not show in mtime. */
 } mailsrv_file_state_t;
 
-/*! \brief One listed mail domain. */
+/*! \brief Target index of an entry that is only a parent of listed domains. */
+#define MAILSRV_LIST_ANCESTOR	UINT32_MAX
+
+/*!
+ * \brief The target of names that are only parents of listed domains: they
+ *        exist (as empty non-terminals) but have no services.
+ */
+extern const mailsrv_target_t mailsrv_ancestor;
+
+/*! \brief One listed mail domain, or a parent of listed domains. */
 typedef struct {
 	uint32_t name;    /*!< Offset of the wire name in the list's name buffer. */
-	uint32_t target;  /*!< Index in the list's targets + 1 (0: configured target). */
+	uint32_t target;  /*!< Index in the list's targets + 1 (0: configured target,
+	                       MAILSRV_LIST_ANCESTOR: a parent only). */
 	uint32_t line;    /*!< Line in the source file (0: configuration item). */
 	uint32_t source;  /*!< 0: configuration item, else index in files + 1. */
 } mailsrv_list_entry_t;
@@ -56,8 +66,9 @@ typedef struct {
 
 /*! \brief Domains of all sources, each domain once. */
 typedef struct {
-	mailsrv_list_entry_t *entries; /*!< Domains in source order. */
-	size_t count;                  /*!< Number of domains. */
+	mailsrv_list_entry_t *entries; /*!< Domains in source order, then parents. */
+	size_t count;                  /*!< Number of entries (domains and parents). */
+	size_t ancestors;              /*!< Entries that are parents only. */
 	size_t entries_max;
 	uint8_t *names;                /*!< Wire names, one after another. */
 	size_t names_size;
@@ -99,6 +110,9 @@ static inline const uint8_t *mailsrv_list_name(const mailsrv_list_t *list,
 static inline const mailsrv_target_t *mailsrv_list_target(const mailsrv_list_t *list,
                                                           const mailsrv_list_entry_t *entry)
 {
+	if (entry->target == MAILSRV_LIST_ANCESTOR) {
+		return &mailsrv_ancestor;
+	}
 	return entry->target == 0 ? NULL : list->targets[entry->target - 1];
 }
 
@@ -162,7 +176,17 @@ bool mailsrv_file_changed(const mailsrv_file_state_t *known,
                           const mailsrv_file_state_t *now);
 
 /*!
- * \brief Adds every source: the 'domain' items first, then each file.
+ * \brief Adds the parents of the listed domains that are not listed, so
+ *        that they exist too: a listed domain is never below a name that does
+ *        not exist (RFC 8020), which resolvers using QNAME minimisation ask.
+ *
+ * \return KNOT_EOK, KNOT_ENOMEM.
+ */
+int mailsrv_list_add_ancestors(mailsrv_list_t *list);
+
+/*!
+ * \brief Adds every source: the 'domain' items first, then each file, then
+ *        the parents of the listed domains.
  *
  * \return KNOT_EOK, or the first error (with \a err).
  */

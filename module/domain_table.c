@@ -40,7 +40,8 @@ typedef struct {
 struct mailsrv_table {
 	struct cds_lfht *ht;
 	uint64_t seed;
-	size_t count;
+	size_t count;                /*!< Entries. */
+	size_t ancestors;            /*!< Entries that are parents only. */
 	mailsrv_target_t **targets;  /*!< Targets the entries point to. */
 	size_t target_count;
 };
@@ -151,7 +152,16 @@ bool mailsrv_table_lookup(const mailsrv_table_t *table, const uint8_t *name,
 
 size_t mailsrv_table_count(const mailsrv_table_t *table)
 {
-	return table->count;
+	return table->count - table->ancestors;
+}
+
+/*! \brief Counts an entry in (+1) or out (-1). */
+static void count_entry(mailsrv_table_t *table, const table_entry_t *entry, int sign)
+{
+	table->count += sign;
+	if (entry->target == &mailsrv_ancestor) {
+		table->ancestors += sign;
+	}
 }
 
 static void retired_free(struct rcu_head *head)
@@ -224,10 +234,10 @@ static int put_entry(mailsrv_table_t *table, const uint8_t *name,
 	rcu_read_unlock();
 
 	if (old != NULL) {
+		count_entry(table, caa_container_of(old, table_entry_t, node), -1);
 		retire(retired, caa_container_of(old, table_entry_t, node));
-	} else {
-		table->count++;
 	}
+	count_entry(table, entry, +1);
 
 	return KNOT_EOK;
 }
@@ -258,7 +268,7 @@ int mailsrv_table_delete(mailsrv_table_t *table, const uint8_t *name)
 	rcu_read_unlock();
 
 	if (ret == 0) {
-		table->count--;
+		count_entry(table, caa_container_of(node, table_entry_t, node), -1);
 		retire(retired, caa_container_of(node, table_entry_t, node));
 	}
 	retired_commit(retired);
@@ -347,17 +357,19 @@ int mailsrv_table_apply(mailsrv_table_t *table, mailsrv_list_t *list,
 
 		rcu_read_lock();
 		struct cds_lfht_node *node = find_node(table, name);
-		bool same = (node != NULL) &&
-		            caa_container_of(node, table_entry_t, node)->target == target;
+		const mailsrv_target_t *old = (node != NULL) ?
+		        caa_container_of(node, table_entry_t, node)->target : &mailsrv_ancestor;
 		rcu_read_unlock();
-		if (same) {
+		if (node != NULL && old == target) {
 			continue;
 		}
 		ret = put_entry(table, name, target, retired);
-		if (ret == KNOT_EOK && node == NULL) {
-			diff->added++;
-		} else if (ret == KNOT_EOK) {
-			diff->changed++;
+		// A name that becomes (or stops being) a parent only is added (removed).
+		bool was_listed = (old != &mailsrv_ancestor), listed = (target != &mailsrv_ancestor);
+		if (ret == KNOT_EOK && listed) {
+			was_listed ? diff->changed++ : diff->added++;
+		} else if (ret == KNOT_EOK && was_listed) {
+			diff->removed++;
 		}
 	}
 	if (ret != KNOT_EOK) {
@@ -372,8 +384,8 @@ int mailsrv_table_apply(mailsrv_table_t *table, mailsrv_list_t *list,
 	cds_lfht_for_each_entry(table->ht, &iter, entry, node) {
 		if (mailsrv_list_find(list, entry->name) == NULL &&
 		    cds_lfht_del(table->ht, &entry->node) == 0) {
-			table->count--;
-			diff->removed++;
+			count_entry(table, entry, -1);
+			diff->removed += (entry->target != &mailsrv_ancestor);
 			retire(retired, entry);
 		}
 	}

@@ -52,9 +52,10 @@ void mailsrv_table_free(mailsrv_table_t *table);
  * \param table   Table.
  * \param name    Lower-case wire-format domain name.
  * \param size    Size of \a name.
- * \param target  Target of the domain (NULL: the configured target).
+ * \param target  Target of the domain (NULL: the configured target,
+ *                &mailsrv_ancestor: a parent of listed domains only).
  *
- * \retval true if the domain is in the table.
+ * \retval true if the name is in the table.
  */
 bool mailsrv_table_lookup(const mailsrv_table_t *table, const uint8_t *name,
                           size_t size, const mailsrv_target_t **target);
@@ -106,5 +107,5 @@ int mailsrv_table_set(mailsrv_table_t *table, const uint8_t *name,
  */
 int mailsrv_table_delete(mailsrv_table_t *table, const uint8_t *name);
 
-/*! \brief Number of domains in the table. */
+/*! \brief Number of listed domains in the table (parents only not counted). */
 size_t mailsrv_table_count(const mailsrv_table_t *table);

@@ -38,6 +38,7 @@ own.example.com   mx.example.org.
 rel.example.com   imap
 Deep.Sub.Example.Com.
 example.edu
+x.parentonly.example.com
 """
 
 MODULES = """
@@ -236,6 +237,21 @@ class Answers:
                       srv("_imaps._tcp.sub.example.com.", 600, "10 1 993 mail.example.net."))
         self.nodata("_TCP.example.COM.", "A", soa=SOA_COM.replace("example.com.", "example.COM."))
 
+    # D itself and its parents exist (empty non-terminals, RFC 8020): QNAME
+    # minimisation asks them before the service name.
+    def test_domain_and_parents_exist(self):
+        for name in ("sub.example.com.", "deep.sub.example.com.", "file.example.com.",
+                     "parentonly.example.com.", "x.parentonly.example.com."):
+            for rdtype in ("A", "NS", "TXT"):
+                self.nodata(name, rdtype)
+        # Nothing else exists below a parent only, nor beside it.
+        self.nxdomain("_tcp.parentonly.example.com.", "A")
+        self.nxdomain("_imaps._tcp.parentonly.example.com.", "SRV")
+        self.nxdomain("y.parentonly.example.com.", "A")
+        self.nxdomain("unlisted.example.com.", "A")
+        # Zone data wins at D too.
+        self.positive("ns.example.com.", "A", "ns.example.com. 300 IN A 192.0.2.1")
+
     # D must be at or below the zone apex.
     def test_domain_above_apex(self):
         self.nodata("_imaps._tcp.example.info.", "SRV", soa=SOA_INFO)
@@ -254,7 +270,7 @@ class Loading(harness.DnsTestCase):
         # Two zones use mod-mailsrv/abs: the list is read once.
         log = knot.log()
         self.assertEqual(log.count("module 'mod-mailsrv/abs', domain list loaded, "
-                                   "domains 12, own targets 2, duplicates 0"), 1, log)
+                                   "domains 13, own targets 2, duplicates 0"), 1, log)
         self.assertEqual(log.count("module 'mod-mailsrv/abs', domain list shared"), 1, log)
         for mod, count in (("rel", 2), ("unav", 1), ("above", 1)):
             self.assertEqual(log.count("module 'mod-mailsrv/%s', domain list loaded, domains %d,"

@@ -72,27 +72,36 @@ static void test_qname_parse(void **state)
 	mailsrv_qname_t q;
 	const uint8_t *name = DNAME("\x06""_imaps\x04""_tcp\x07""example\x03""com");
 	assert_true(mailsrv_qname_parse(name, &q));
+	assert_int_equal(q.kind, MAILSRV_NAME_SERVICE);
 	assert_int_equal(q.service, 1);
 	assert_ptr_equal(q.domain, name + 12);
 
 	name = DNAME("\x0c""_SUBMISSIONS\x04""_TcP\x01""x");
 	assert_true(mailsrv_qname_parse(name, &q));
+	assert_int_equal(q.kind, MAILSRV_NAME_SERVICE);
 	assert_int_equal(q.service, 0);
 	assert_ptr_equal(q.domain, name + 18);
 
 	name = DNAME("\x04""_tcp\x07""example\x03""com");
 	assert_true(mailsrv_qname_parse(name, &q));
-	assert_int_equal(q.service, -1);
+	assert_int_equal(q.kind, MAILSRV_NAME_TCP);
 	assert_ptr_equal(q.domain, name + 5);
 
-	// Not ours: other labels, _udp, unknown services, root domain, deeper names.
-	assert_false(mailsrv_qname_parse(DNAME("\x07""example\x03""com"), &q));
+	// Any name that does not start with '_' may be a domain (or a parent).
+	name = DNAME("\x07""example\x03""com");
+	assert_true(mailsrv_qname_parse(name, &q));
+	assert_int_equal(q.kind, MAILSRV_NAME_DOMAIN);
+	assert_ptr_equal(q.domain, name);
+	name = DNAME("\x01""a\x06""_imaps\x04""_tcp\x01""x");
+	assert_true(mailsrv_qname_parse(name, &q));
+	assert_int_equal(q.kind, MAILSRV_NAME_DOMAIN);
+
+	// Not ours: _udp, unknown services, root domain, other underscore names.
 	assert_false(mailsrv_qname_parse(DNAME(""), &q));
 	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x04""_udp\x01""x"), &q));
 	assert_false(mailsrv_qname_parse(DNAME("\x04""_foo\x04""_tcp\x01""x"), &q));
 	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x04""_tcp"), &q));
 	assert_false(mailsrv_qname_parse(DNAME("\x04""_tcp"), &q));
-	assert_false(mailsrv_qname_parse(DNAME("\x01""a\x06""_imaps\x04""_tcp\x01""x"), &q));
 	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x01""x\x04""_tcp\x01""x"), &q));
 	assert_false(mailsrv_qname_parse(DNAME("\x05""_tcpx\x01""x"), &q));
 	assert_false(mailsrv_qname_parse(DNAME("\x04""_tdp\x01""x"), &q));
@@ -104,27 +113,40 @@ static void test_action(void **state)
 	(void)state;
 	mailsrv_answer_conf_t conf = { .services = 0x3 };
 	const knotd_in_state_t MISS = KNOTD_IN_STATE_MISS, NODATA = KNOTD_IN_STATE_NODATA;
+	mailsrv_qname_t domain = { .kind = MAILSRV_NAME_DOMAIN };
+	mailsrv_qname_t tcp = { .kind = MAILSRV_NAME_TCP };
+	mailsrv_qname_t svc[MAILSRV_SERVICE_COUNT];
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		svc[i] = (mailsrv_qname_t){ .kind = MAILSRV_NAME_SERVICE, .service = i };
+	}
 
-	// _tcp.D: an empty non-terminal, unless the zone has the name.
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_A, -1), MAILSRV_NODATA);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, -1), MAILSRV_NODATA);
-	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_A, -1), MAILSRV_KEEP);
+	// D, its parents and _tcp.D: empty non-terminals unless the zone has them.
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_A, &domain, false), MAILSRV_NODATA);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &domain, true), MAILSRV_NODATA);
+	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_A, &domain, false), MAILSRV_KEEP);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_A, &tcp, false), MAILSRV_NODATA);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &tcp, false), MAILSRV_NODATA);
+	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_A, &tcp, false), MAILSRV_KEEP);
+
+	// Below a parent only, nothing exists.
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_A, &tcp, true), MAILSRV_KEEP);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &svc[1], true), MAILSRV_KEEP);
 
 	// Enabled service.
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, 1), MAILSRV_SRV);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_ANY, 1), MAILSRV_SRV);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_TXT, 1), MAILSRV_NODATA);
-	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_SRV, 0), MAILSRV_SRV);
-	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_TXT, 0), MAILSRV_KEEP);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &svc[1], false), MAILSRV_SRV);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_ANY, &svc[1], false), MAILSRV_SRV);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_TXT, &svc[1], false), MAILSRV_NODATA);
+	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_SRV, &svc[0], false), MAILSRV_SRV);
+	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_TXT, &svc[0], false), MAILSRV_KEEP);
 
 	// Disabled service: left to the zone, or 0 0 0 . with 'unavailable'.
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, 2), MAILSRV_KEEP);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_TXT, 2), MAILSRV_KEEP);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &svc[2], false), MAILSRV_KEEP);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_TXT, &svc[2], false), MAILSRV_KEEP);
 	conf.unavailable = true;
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, 2), MAILSRV_UNAVAILABLE);
-	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_ANY, 3), MAILSRV_UNAVAILABLE);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_AAAA, 5), MAILSRV_NODATA);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, 1), MAILSRV_SRV);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &svc[2], false), MAILSRV_UNAVAILABLE);
+	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_ANY, &svc[3], false), MAILSRV_UNAVAILABLE);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_AAAA, &svc[5], false), MAILSRV_NODATA);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &svc[1], false), MAILSRV_SRV);
 }
 
 static mailsrv_target_t *target(const char *wire, size_t size, bool relative)
@@ -188,7 +210,7 @@ typedef struct {
 static int fixture_setup(void **state)
 {
 	fixture_t *f = calloc(1, sizeof(*f));
-	const char *lines[] = { "example.com", "other.example.com mx", NULL };
+	const char *lines[] = { "example.com", "other.example.com mx", "x.y.example.com", NULL };
 	f->table = test_table(lines);
 	f->conf_target = target("\x04""mail\x07""example\x03""net\x00", 18, false);
 	f->conf = (mailsrv_answer_conf_t){
@@ -300,6 +322,13 @@ static void test_hook_nodata_keep(void **state)
 	assert_int_equal(run(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_AAAA, KNOTD_IN_STATE_MISS,
 	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
 
+	// A listed domain and a parent of one that the zone does not have.
+	assert_int_equal(run(f, "x.y.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS,
+	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+	assert_int_equal(run(f, "Y.example.com.", KNOT_RRTYPE_MX, KNOTD_IN_STATE_MISS,
+	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+	assert_int_equal(f->resp->rrset_count, 0);
+
 	// Left to the zone: HIT, DELEG, unlisted, disabled, unknown, deeper.
 	const struct {
 		const char *name;
@@ -315,6 +344,12 @@ static void test_hook_nodata_keep(void **state)
 		{ "_imaps._udp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS },
 		{ "_imaps._tcp.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_NODATA },
 		{ "_tcp.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_NODATA },
+		{ "nope.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS },
+		{ "example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA },
+		{ "other.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_HIT },
+		{ "_tcp.y.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS },
+		{ "_imaps._tcp.y.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS },
+		{ "z.x.y.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS },
 	};
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		print_message("# keep %zu: %s\n", i, keep[i].name);

@@ -190,7 +190,8 @@ static void test_sources(void **state)
 	mailsrv_list_init(&list);
 	char err[MAILSRV_ERR_SIZE] = "";
 	assert_int_equal(mailsrv_list_add_sources(&list, &sources, err), KNOT_EOK);
-	assert_int_equal(list.count, 3);
+	assert_int_equal(list.count, 4);
+	assert_int_equal(list.ancestors, 1); // example.
 	assert_int_equal(list.duplicates, 1); // c.example inline and in the file.
 	char buf[600];
 	assert_string_equal(entry_txt(&list, 1, buf), "c.example. -");
@@ -368,6 +369,35 @@ static void test_find(void **state)
 	mailsrv_list_deinit(&list);
 }
 
+static void test_ancestors(void **state)
+{
+	(void)state;
+	const char *path = write_file("parents.txt", "a.b.example.com\nb.example.com mx\n"
+	                              "c.example.org\n", 46);
+	const char *files[] = { path };
+	mailsrv_sources_t sources = { NULL, 0, files, 1 };
+	mailsrv_list_t list;
+	mailsrv_list_init(&list);
+	char err[MAILSRV_ERR_SIZE];
+	assert_int_equal(mailsrv_list_add_sources(&list, &sources, err), KNOT_EOK);
+
+	// Listed: 3; parents only: example.com, com, example.org, org.
+	assert_int_equal(list.count, 7);
+	assert_int_equal(list.ancestors, 4);
+	const char *parents[] = { "\x07""example\x03""com", "\x03""com",
+	                          "\x07""example\x03""org", "\x03""org" };
+	for (int i = 0; i < 4; i++) {
+		const mailsrv_list_entry_t *e = mailsrv_list_find(&list, (const uint8_t *)parents[i]);
+		assert_non_null(e);
+		assert_ptr_equal(mailsrv_list_target(&list, e), &mailsrv_ancestor);
+	}
+	// A listed parent stays listed, with its own target.
+	const mailsrv_list_entry_t *b = mailsrv_list_find(&list,
+	        (const uint8_t *)"\x01""b\x07""example\x03""com");
+	assert_int_equal(b->target, 1);
+	mailsrv_list_deinit(&list);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -394,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_file_changed),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_ancestors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

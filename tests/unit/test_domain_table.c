@@ -33,8 +33,9 @@ static void test_insert_lookup(void **state)
 	assert_true(test_lookup(table, "own.example.", target));
 	assert_string_equal(target, "mx.example.net.");
 
-	// Not listed: a parent, a child, a name with a common prefix.
-	assert_false(test_lookup(table, "com.", target));
+	// Parents exist without services; a child, a similar name do not.
+	assert_true(test_lookup(table, "com.", target));
+	assert_string_equal(target, "(parent)");
 	assert_false(test_lookup(table, "sub.example.com.", target));
 	assert_false(test_lookup(table, "example.co.", target));
 
@@ -126,6 +127,21 @@ static void test_apply_difference(void **state)
 	diff = test_apply(table, none);
 	assert_int_equal(diff.removed, 5);
 	assert_int_equal(mailsrv_table_count(table), 0);
+	assert_false(test_lookup(table, "example.", target)); // The parent went too.
+
+	// A listed domain that becomes a parent only is removed, and back.
+	const char *child[] = { "a.b.example", "b.example", NULL };
+	diff = test_apply(table, child);
+	assert_int_equal(diff.added, 2);
+	const char *only_child[] = { "a.b.example", NULL };
+	diff = test_apply(table, only_child);
+	assert_int_equal(diff.removed, 1);
+	assert_int_equal(diff.added + diff.changed, 0);
+	assert_true(test_lookup(table, "b.example.", target));
+	assert_string_equal(target, "(parent)");
+	diff = test_apply(table, child);
+	assert_int_equal(diff.added, 1);
+	assert_int_equal(mailsrv_table_count(table), 2);
 
 	mailsrv_table_free(table);
 	rcu_barrier();

@@ -48,6 +48,7 @@ void test_list(mailsrv_list_t *list, const char *const *lines)
 			fail_msg("'%s': %s", *lines, err);
 		}
 	}
+	assert_int_equal(mailsrv_list_add_ancestors(list), KNOT_EOK);
 }
 
 mailsrv_table_t *test_table(const char *const *lines)
@@ -78,6 +79,8 @@ bool test_lookup(const mailsrv_table_t *table, const char *domain, char target[5
 	bool ret = mailsrv_table_lookup(table, name, knot_dname_size(name), &found);
 	if (ret && found == NULL) {
 		strcpy(target, "-");
+	} else if (ret && found == &mailsrv_ancestor) {
+		strcpy(target, "(parent)");
 	} else if (ret) {
 		uint8_t wire[KNOT_DNAME_MAXLEN + 1] = { 0 };
 		memcpy(wire, found->wire, found->size);

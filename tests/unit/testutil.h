@@ -13,8 +13,8 @@
 mailsrv_name_t test_name(const char *txt);
 
 /*!
- * \brief Fills \a list from lines "DOMAIN [TARGET]" (NULL-terminated);
- *        fails the test on any error.
+ * \brief Fills \a list from lines "DOMAIN [TARGET]" (NULL-terminated),
+ *        with the parents as knotd's load does; fails the test on any error.
  */
 void test_list(mailsrv_list_t *list, const char *const *lines);
 
@@ -28,6 +28,6 @@ mailsrv_table_diff_t test_apply(mailsrv_table_t *table, const char *const *lines
  * \brief Looks a domain up under the read lock, as a query hook does.
  *
  * \param target  Output: the target as text ("-" for the configured one,
- *                a relative one ends without a dot).
+ *                "(parent)" for a parent only, a relative one without a dot).
  */
 bool test_lookup(const mailsrv_table_t *table, const char *domain, char target[512]);
