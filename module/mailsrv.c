@@ -18,6 +18,7 @@
 #include "module/answer.h"
 #include "module/catalog.h"
 #include "module/registry.h"
+#include "module/zone_checks.h"
 
 #define MOD_TARGET	"\x06""target"
 #define MOD_DOMAIN	"\x06""domain"
@@ -208,27 +209,6 @@ static int load_answer_conf(knotd_mod_t *mod, mailsrv_instance_t *inst)
 	return KNOT_EOK;
 }
 
-/*!
- * \brief Warns about a knotd bug that takes the module away: before 3.2.10,
- *        a configuration transaction that reuses modules (one that changes
- *        only zones) leaves zones without their shared modules ("failed to
- *        open"), fixed by knot commit 1b8a3c5a1.
- */
-static void warn_knotd_bugs(knotd_mod_t *mod)
-{
-	// The version reads "Knot DNS 3.2.6".
-	unsigned major = 0, minor = 0, patch = 0;
-	const char *version = knotd_conf_env(mod, KNOTD_CONF_ENV_VERSION).single.string;
-	if (version == NULL || sscanf(version, "Knot DNS %u.%u.%u", &major, &minor, &patch) != 3) {
-		return;
-	}
-	if (major == 3 && minor == 2 && patch < 10) {
-		knotd_mod_log(mod, LOG_WARNING, "%s drops this module from zones on "
-		              "'knotc conf-commit' of zone-only changes (fixed in 3.2.10), "
-		              "change zones with 'knotc reload' instead", version);
-	}
-}
-
 /*! \brief Logs what getting the shared table did. */
 static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
                       const mailsrv_shared_info_t *info)
@@ -246,7 +226,7 @@ static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
 
 	switch (info->outcome) {
 	case MAILSRV_BUILT:
-		warn_knotd_bugs(mod);
+		mailsrv_check_knotd(mod);
 		knotd_mod_log(mod, LOG_INFO, "domain list loaded, domains %zu, own targets %zu, "
 		              "duplicates %zu, time %.3f s, sources %s", info->domains,
 		              info->targets, info->duplicates, info->seconds, desc);
@@ -320,6 +300,7 @@ int mailsrv_load(knotd_mod_t *mod)
 		return ret;
 	}
 
+	mailsrv_check_zone(mod);
 	knotd_mod_ctx_set(mod, inst);
 
 	// Last: knotd keeps hooks of a failed load() registered.

@@ -1,23 +1,49 @@
 #!/bin/sh
 # Installs the Debian packages that are missing, then configures and builds.
-# Run as root on Debian 12 or 13 from the source tree (or any directory).
+# Run as root on Debian 12, 13 or testing, from the source tree.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
+installed() {
+	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]
+}
+
+available() {
+	apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [^(]'
+}
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+
+# Lines of scripts/packages: a package, or alternatives "a | b".
 missing=""
-for pkg in $(grep -v '^#' scripts/packages); do
-	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-	[ "$status" = "install ok installed" ] || missing="$missing $pkg"
-done
-if [ -n "$missing" ]; then
-	echo "setup: installing$missing"
-	sudo=""
-	[ "$(id -u)" -eq 0 ] || sudo=sudo
+updated=""
+grep -v '^#' scripts/packages | sed 's/|/ /g' | while read -r first others; do
+	[ -n "$first" ] || continue
+	found=""
+	for pkg in $first $others; do
+		installed "$pkg" && found=1 && break
+	done
+	[ -z "$found" ] && echo "$first $others"
+done >"${TMPDIR:-/tmp}/mailsrv-missing.$$"
+
+if [ -s "${TMPDIR:-/tmp}/mailsrv-missing.$$" ]; then
 	$sudo apt-get update -q
-	# Installing knot must not start a system knotd (no init in containers).
+	while read -r first others; do
+		choice=$first
+		for pkg in $first $others; do
+			if available "$pkg"; then
+				choice=$pkg
+				break
+			fi
+		done
+		missing="$missing $choice"
+	done <"${TMPDIR:-/tmp}/mailsrv-missing.$$"
+	echo "setup: installing$missing"
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
 fi
+rm -f "${TMPDIR:-/tmp}/mailsrv-missing.$$"
 
 [ -x configure ] || autoreconf -fi
 [ -f Makefile ] || ./configure --quiet

@@ -1,0 +1,24 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*!
+ * \file
+ *
+ * \brief Load-time warnings about setups that make the answers wrong.
+ *
+ * Synthesized records are only valid for validating resolvers when the zone
+ * is signed on the fly by mod-onlinesign listed after this module, with SRV
+ * in its NSEC bitmap. knotd's own signing, the other module order, or a
+ * bitmap without SRV make resolvers reject (or deny) the records.
+ */
+
+#pragma once
+
+#include <knot/module.h>
+
+/*! \brief Logs a warning for each such problem of the instance's zone. */
+void mailsrv_check_zone(knotd_mod_t *mod);
+
+/*! \brief Logs a warning about knotd bugs that take the module away. */
+void mailsrv_check_knotd(knotd_mod_t *mod);
