@@ -25,7 +25,9 @@ grep -v '^#' scripts/packages | sed 's/|/ /g' | while read -r first others; do
 	for pkg in $first $others; do
 		installed "$pkg" && found=1 && break
 	done
-	[ -z "$found" ] && echo "$first $others"
+	if [ -z "$found" ]; then
+		echo "$first $others"
+	fi
 done >"${TMPDIR:-/tmp}/mailsrv-missing.$$"
 
 if [ -s "${TMPDIR:-/tmp}/mailsrv-missing.$$" ]; then
