@@ -149,8 +149,10 @@ static knotd_in_state_t put_srv(knotd_in_state_t state, knot_pkt_t *pkt,
 
 knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
                                 const mailsrv_table_t *table, knotd_in_state_t state,
-                                knot_pkt_t *pkt, knotd_qdata_t *qdata)
+                                knot_pkt_t *pkt, knotd_qdata_t *qdata,
+                                mailsrv_answered_t *answered)
 {
+	answered->action = MAILSRV_KEEP;
 	if (state != KNOTD_IN_STATE_MISS && state != KNOTD_IN_STATE_NODATA) {
 		return state;
 	}
@@ -175,7 +177,9 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	}
 
 	uint16_t qtype = knot_pkt_qtype(qdata->query);
-	switch (mailsrv_action(conf, state, qtype, &qname, target == &mailsrv_ancestor)) {
+	answered->action = mailsrv_action(conf, state, qtype, &qname, target == &mailsrv_ancestor);
+	answered->service = qname.service;
+	switch (answered->action) {
 	case MAILSRV_NODATA:
 		qdata->rcode = KNOT_RCODE_NOERROR;
 		return KNOTD_IN_STATE_NODATA;

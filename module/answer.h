@@ -94,11 +94,20 @@ size_t mailsrv_srv_rdata(uint8_t *rdata, const mailsrv_service_t *svc,
                          const mailsrv_target_t *target, const uint8_t *domain,
                          size_t domain_size);
 
+/*! \brief What the hook did, for the statistics. */
+typedef struct {
+	mailsrv_action_t action;  /*!< MAILSRV_KEEP if the answer was left alone. */
+	int service;              /*!< Catalog index (SRV and unavailable answers). */
+} mailsrv_answered_t;
+
 /*!
  * \brief The ANSWER-stage hook body.
  *
  * \note Runs inside knotd's RCU read-side critical section.
+ *
+ * \param answered  Output: what was answered.
  */
 knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
                                 const mailsrv_table_t *table, knotd_in_state_t state,
-                                knot_pkt_t *pkt, knotd_qdata_t *qdata);
+                                knot_pkt_t *pkt, knotd_qdata_t *qdata,
+                                mailsrv_answered_t *answered);

@@ -159,14 +159,13 @@ void mailsrv_list_deinit(mailsrv_list_t *list)
 	mailsrv_list_init(list);
 }
 
-/*! \brief Writes where a domain was listed: "FILE:LINE" or "item 'domain'". */
-static const char *position(const mailsrv_list_t *list, uint32_t source,
-                            uint32_t line, char *buf, size_t size)
+const char *mailsrv_list_position(const mailsrv_list_t *list,
+                                  const mailsrv_list_entry_t *entry, char *buf, size_t size)
 {
-	if (source == 0) {
+	if (entry->source == 0) {
 		snprintf(buf, size, "item 'domain'");
 	} else {
-		snprintf(buf, size, "%s:%u", list->files[source - 1].path, line);
+		snprintf(buf, size, "%s:%u", list->files[entry->source - 1].path, entry->line);
 	}
 
 	return buf;
@@ -271,45 +270,78 @@ static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_siz
 
 	const mailsrv_list_entry_t *first = &list->entries[found];
 	if (first->target == target_idx) {
-		list->duplicates++;
+		if (list->duplicates++ == 0) {
+			list->first_duplicate = (mailsrv_list_entry_t){
+				.name = first->name, .source = source, .line = line };
+		}
 		return KNOT_EOK;
 	}
 
 	char pos[MAILSRV_ERR_SIZE / 2];
 	snprintf(err, MAILSRV_ERR_SIZE, "%s listed again with another target "
-	         "(first at %s)", what, position(list, first->source, first->line,
-	                                         pos, sizeof(pos)));
+	         "(first at %s)", what, mailsrv_list_position(list, first, pos, sizeof(pos)));
 
 	return KNOT_EINVAL;
+}
+
+/*!
+ * \brief Checks a parsed domain and its optional target as a list entry and
+ *        makes the domain absolute (a trailing dot is optional).
+ *
+ * \param in_target  Output: the reason concerns the target.
+ */
+static bool check_entry(mailsrv_name_t *domain, const mailsrv_name_t *target,
+                        char reason[MAILSRV_REASON_SIZE], bool *in_target)
+{
+	*in_target = false;
+	if (domain->size == 1 && domain->absolute) {
+		snprintf(reason, MAILSRV_REASON_SIZE, "the root is not a mail domain");
+		return false;
+	}
+	if (!domain->absolute) {
+		domain->wire[domain->size++] = '\0';
+		domain->absolute = true;
+	}
+	if (target == NULL) {
+		return true;
+	}
+
+	*in_target = true;
+	if (target->size == 1 && target->absolute) {
+		snprintf(reason, MAILSRV_REASON_SIZE,
+		         "'.' is not a host name (use the 'unavailable' item)");
+		return false;
+	}
+	if (!target->absolute && target->size + domain->size > KNOT_DNAME_MAXLEN) {
+		snprintf(reason, MAILSRV_REASON_SIZE,
+		         "makes a name longer than 255 bytes with this domain");
+		return false;
+	}
+
+	return true;
 }
 
 int mailsrv_list_add_name(mailsrv_list_t *list, const uint8_t *name,
                           const mailsrv_name_t *target, char err[MAILSRV_ERR_SIZE])
 {
-	char txt[KNOT_DNAME_TXT_MAXLEN + 1];
-	if (knot_dname_to_str(txt, name, sizeof(txt)) == NULL) {
-		snprintf(txt, sizeof(txt), "?");
-	}
+	char txt[KNOT_DNAME_MAXLEN + 1], quoted[80];
+	size_t len = mailsrv_name_raw_text(name, txt);
+	mailsrv_name_quote(txt, len, quoted, sizeof(quoted));
 
-	const char *reason = NULL;
-	char reason_buf[64];
-	if (name[0] == '\0') {
-		reason = "the root is not a mail domain";
-	} else if (mailsrv_name_check_wire(name, &reason, reason_buf) && target != NULL &&
-	           !target->absolute && target->size + knot_dname_size(name) > KNOT_DNAME_MAXLEN) {
-		reason = "the relative target makes a name longer than 255 bytes";
-	}
-	if (reason != NULL) {
-		snprintf(err, MAILSRV_ERR_SIZE, "domain '%.200s': %s", txt, reason);
+	mailsrv_name_t domain;
+	char reason[MAILSRV_REASON_SIZE];
+	bool in_target = false;
+	if (!mailsrv_name_from_wire(name, &domain, reason) ||
+	    !check_entry(&domain, target, reason, &in_target)) {
+		snprintf(err, MAILSRV_ERR_SIZE, "domain '%s': %s%s", quoted,
+		         in_target ? "target " : "", reason);
 		return KNOT_EINVAL;
 	}
 
-	uint8_t lower[KNOT_DNAME_MAXLEN];
-	knot_dname_copy_lower(lower, name);
-	char what[256];
-	snprintf(what, sizeof(what), "domain '%.200s'", txt);
+	char what[128];
+	snprintf(what, sizeof(what), "domain '%s'", quoted);
 
-	return add_domain(list, lower, knot_dname_size(lower), target, 0, 0, what, err);
+	return add_domain(list, domain.wire, domain.size, target, 0, 0, what, err);
 }
 
 /*! \brief Splits the next field off [*pos, end) at spaces and tabs. */
@@ -369,48 +401,32 @@ static int parse_line(mailsrv_list_t *list, uint32_t source, uint32_t line,
 	}
 
 	char quoted[2][80];
-	char what[128];
-	const char *reason;
-	char reason_buf[64];
-	mailsrv_name_t domain;
-	mailsrv_name_t target;
-
 	mailsrv_name_quote(fields[0], lens[0], quoted[0], sizeof(quoted[0]));
-	snprintf(what, sizeof(what), "domain '%s'", quoted[0]);
-	if (!mailsrv_name_parse(fields[0], lens[0], &domain, &reason, reason_buf)) {
-		goto invalid;
-	}
-	if (domain.size == 1) {
-		reason = "the root is not a mail domain";
-		goto invalid;
-	}
-	if (!domain.absolute) { // A trailing dot is optional for domains.
-		domain.wire[domain.size++] = '\0';
-	}
-
 	if (count == 2) {
 		mailsrv_name_quote(fields[1], lens[1], quoted[1], sizeof(quoted[1]));
-		snprintf(what, sizeof(what), "target '%s'", quoted[1]);
-		if (!mailsrv_name_parse(fields[1], lens[1], &target, &reason, reason_buf)) {
-			goto invalid;
-		}
-		if (target.size == 1) {
-			reason = "'.' is not a host name (use the 'unavailable' item)";
-			goto invalid;
-		}
-		if (!target.absolute && target.size + domain.size > KNOT_DNAME_MAXLEN) {
-			reason = "makes a name longer than 255 bytes with this domain";
-			goto invalid;
-		}
-		snprintf(what, sizeof(what), "domain '%s'", quoted[0]);
+	}
+
+	mailsrv_name_t domain, target;
+	char reason[MAILSRV_REASON_SIZE];
+	bool in_target = false;
+	if (!mailsrv_name_parse(fields[0], lens[0], &domain, reason)) {
+		goto invalid;
+	}
+	in_target = (count == 2);
+	if (count == 2 && !mailsrv_name_parse(fields[1], lens[1], &target, reason)) {
+		goto invalid;
+	}
+	if (!check_entry(&domain, count == 2 ? &target : NULL, reason, &in_target)) {
+		goto invalid;
 	}
 
 	char where[MAILSRV_ERR_SIZE / 2];
-	snprintf(where, sizeof(where), "%s:%u: %s", path, line, what);
+	snprintf(where, sizeof(where), "%s:%u: domain '%s'", path, line, quoted[0]);
 	return add_domain(list, domain.wire, domain.size, count == 2 ? &target : NULL,
 	                  source, line, where, err);
 invalid:
-	snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: %s: %s", path, line, what, reason);
+	snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: %s '%s': %s", path, line,
+	         in_target ? "target" : "domain", quoted[in_target ? 1 : 0], reason);
 	return KNOT_EINVAL;
 }
 
@@ -643,7 +659,7 @@ int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t
 		char pos[MAILSRV_ERR_SIZE / 2];
 		snprintf(err, MAILSRV_ERR_SIZE, "%s: domain '%s': the relative target "
 		         "makes a name longer than 255 bytes",
-		         position(list, entry->source, entry->line, pos, sizeof(pos)),
+		         mailsrv_list_position(list, entry, pos, sizeof(pos)),
 		         knot_dname_to_str(txt, name, sizeof(txt)));
 		return KNOT_EINVAL;
 	}

@@ -81,6 +81,7 @@ typedef struct {
 	size_t files_max;
 	size_t max_default_size;       /*!< Longest domain without its own target. */
 	size_t duplicates;             /*!< Domains listed again with the same target. */
+	mailsrv_list_entry_t first_duplicate; /*!< Where the first one was listed again. */
 	mailsrv_list_index_t by_name;
 	mailsrv_list_index_t by_target;
 } mailsrv_list_t;
@@ -92,6 +93,14 @@ typedef struct {
 	const char **files;       /*!< Paths of the 'domain-file' items. */
 	size_t file_count;
 } mailsrv_sources_t;
+
+/*!
+ * \brief Writes where a domain was listed: "FILE:LINE" or "item 'domain'".
+ *
+ * \return \a buf.
+ */
+const char *mailsrv_list_position(const mailsrv_list_t *list,
+                                  const mailsrv_list_entry_t *entry, char *buf, size_t size);
 
 /*! \brief Initializes an empty list. */
 void mailsrv_list_init(mailsrv_list_t *list);

@@ -42,6 +42,7 @@ struct mailsrv_table {
 	uint64_t seed;
 	size_t count;                /*!< Entries. */
 	size_t ancestors;            /*!< Entries that are parents only. */
+	size_t entry_bytes;          /*!< Bytes allocated for entries. */
 	mailsrv_target_t **targets;  /*!< Targets the entries point to. */
 	size_t target_count;
 };
@@ -155,10 +156,28 @@ size_t mailsrv_table_count(const mailsrv_table_t *table)
 	return table->count - table->ancestors;
 }
 
+size_t mailsrv_table_memory(const mailsrv_table_t *table)
+{
+	// Buckets: lfht keeps about one 16-byte bucket node per entry (a power
+	// of two); malloc adds about 8 bytes to each block.
+	size_t buckets = 1;
+	while (buckets < table->count) {
+		buckets <<= 1;
+	}
+	size_t bytes = sizeof(*table) + table->entry_bytes + 8 * table->count +
+	               buckets * sizeof(struct cds_lfht_node);
+	for (size_t i = 0; i < table->target_count; i++) {
+		bytes += mailsrv_target_bytes(table->targets[i]) + 8;
+	}
+
+	return bytes;
+}
+
 /*! \brief Counts an entry in (+1) or out (-1). */
 static void count_entry(mailsrv_table_t *table, const table_entry_t *entry, int sign)
 {
 	table->count += sign;
+	table->entry_bytes += sign * (sizeof(*entry) + entry->size);
 	if (entry->target == &mailsrv_ancestor) {
 		table->ancestors += sign;
 	}

@@ -109,3 +109,6 @@ int mailsrv_table_delete(mailsrv_table_t *table, const uint8_t *name);
 
 /*! \brief Number of listed domains in the table (parents only not counted). */
 size_t mailsrv_table_count(const mailsrv_table_t *table);
+
+/*! \brief Approximate memory used by the table, in bytes. */
+size_t mailsrv_table_memory(const mailsrv_table_t *table);

@@ -33,13 +33,11 @@ static __thread char check_err[MAILSRV_ERR_SIZE];
 /*! \brief Parses the 'target' item: a host name, absolute or relative. */
 static bool parse_target(const char *txt, mailsrv_name_t *name, const char **reason)
 {
-	char reason_buf[64];
-	if (!mailsrv_name_parse(txt, strlen(txt), name, reason, reason_buf)) {
-		snprintf(check_err, sizeof(check_err), "%s", *reason);
+	if (!mailsrv_name_parse(txt, strlen(txt), name, check_err)) {
 		*reason = check_err;
 		return false;
 	}
-	if (name->size == 1) {
+	if (name->size == 1 && name->absolute) {
 		*reason = "'.' is not a host name (use the 'unavailable' item)";
 		return false;
 	}
@@ -56,14 +54,13 @@ static int check_target(knotd_conf_check_args_t *args)
 
 static int check_domain(knotd_conf_check_args_t *args)
 {
-	char reason_buf[64];
-	if (args->data[0] == '\0') {
-		args->err_str = "the root is not a mail domain";
+	mailsrv_name_t name;
+	if (!mailsrv_name_from_wire(args->data, &name, check_err)) {
+		args->err_str = check_err;
 		return KNOT_EINVAL;
 	}
-	if (!mailsrv_name_check_wire(args->data, &args->err_str, reason_buf)) {
-		snprintf(check_err, sizeof(check_err), "%s", args->err_str);
-		args->err_str = check_err;
+	if (name.size == 1) {
+		args->err_str = "the root is not a mail domain";
 		return KNOT_EINVAL;
 	}
 
@@ -154,6 +151,34 @@ int mailsrv_conf_check(knotd_conf_check_args_t *args)
 	return ret;
 }
 
+/*! \brief Statistics counters, in the order of registration. */
+enum {
+	CTR_SRV = 0,      /*!< SRV answers, per service. */
+	CTR_UNAVAILABLE,  /*!< 'SRV 0 0 0 .' answers, per service. */
+	CTR_NODATA,       /*!< NODATA answers (_tcp.D, D, other types). */
+};
+
+static char *service_to_str(uint32_t idx, uint32_t count)
+{
+	(void)count;
+	return strdup(mailsrv_catalog[idx].name);
+}
+
+/*! \brief Registers the counters shown by 'knotc zone-stats ZONE mod-mailsrv'. */
+static int stats_init(knotd_mod_t *mod)
+{
+	int ret = knotd_mod_stats_add(mod, "srv", MAILSRV_SERVICE_COUNT, service_to_str);
+	if (ret == KNOT_EOK) {
+		ret = knotd_mod_stats_add(mod, "unavailable", MAILSRV_SERVICE_COUNT,
+		                          service_to_str);
+	}
+	if (ret == KNOT_EOK) {
+		ret = knotd_mod_stats_add(mod, "nodata", 1, NULL);
+	}
+
+	return ret;
+}
+
 /*! \brief One module instance: one zone that uses one configuration. */
 typedef struct {
 	mailsrv_answer_conf_t answer;
@@ -168,7 +193,26 @@ static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
 	assert(pkt && qdata && mod);
 
 	const mailsrv_instance_t *inst = knotd_mod_ctx(mod);
-	return mailsrv_answer(&inst->answer, inst->table, state, pkt, qdata);
+	mailsrv_answered_t answered;
+	knotd_in_state_t next = mailsrv_answer(&inst->answer, inst->table, state, pkt, qdata,
+	                                       &answered);
+
+	unsigned thread = qdata->params->thread_id;
+	switch (answered.action) {
+	case MAILSRV_SRV:
+		knotd_mod_stats_incr(mod, thread, CTR_SRV, answered.service, 1);
+		break;
+	case MAILSRV_UNAVAILABLE:
+		knotd_mod_stats_incr(mod, thread, CTR_UNAVAILABLE, answered.service, 1);
+		break;
+	case MAILSRV_NODATA:
+		knotd_mod_stats_incr(mod, thread, CTR_NODATA, 0, 1);
+		break;
+	default:
+		break;
+	}
+
+	return next;
 }
 
 static void instance_free(mailsrv_instance_t *inst)
@@ -228,15 +272,17 @@ static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
 	case MAILSRV_BUILT:
 		mailsrv_check_knotd(mod);
 		knotd_mod_log(mod, LOG_INFO, "domain list loaded, domains %zu, own targets %zu, "
-		              "duplicates %zu, time %.3f s, sources %s", info->domains,
-		              info->targets, info->duplicates, info->seconds, desc);
+		              "duplicates %zu, time %.3f s, memory %zu KiB, sources %s",
+		              info->domains, info->targets, info->duplicates, info->seconds,
+		              (info->memory + 1023) / 1024, desc);
 		break;
 	case MAILSRV_RELOADED:
 		knotd_mod_log(mod, LOG_INFO, "domain list reloaded, domains %zu (added %zu, "
 		              "changed %zu, removed %zu), own targets %zu, duplicates %zu, "
-		              "time %.3f s, sources %s", info->domains, info->diff.added,
-		              info->diff.changed, info->diff.removed, info->targets,
-		              info->duplicates, info->seconds, desc);
+		              "time %.3f s, memory %zu KiB, sources %s", info->domains,
+		              info->diff.added, info->diff.changed, info->diff.removed,
+		              info->targets, info->duplicates, info->seconds,
+		              (info->memory + 1023) / 1024, desc);
 		break;
 	case MAILSRV_KEPT:
 		knotd_mod_log(mod, LOG_ERR, "failed to reload domain list (%s), keeping "
@@ -253,6 +299,12 @@ static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
 	default:
 		knotd_mod_log(mod, LOG_DEBUG, "domain list shared, domains %zu", info->domains);
 		break;
+	}
+
+	if (info->duplicates > 0 && (info->outcome == MAILSRV_BUILT ||
+	                             info->outcome == MAILSRV_RELOADED)) {
+		knotd_mod_log(mod, LOG_WARNING, "domain list repeats %zu domains with the "
+		              "same target, first %s", info->duplicates, info->duplicate);
 	}
 }
 
@@ -294,6 +346,9 @@ int mailsrv_load(knotd_mod_t *mod)
 	int ret = load_answer_conf(mod, inst);
 	if (ret == KNOT_EOK) {
 		ret = load_table(mod, inst);
+	}
+	if (ret == KNOT_EOK) {
+		ret = stats_init(mod);
 	}
 	if (ret != KNOT_EOK) {
 		instance_free(inst);

@@ -6,18 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <idn2.h>
+
 #include "module/name.h"
 
 /*! \brief Checks one label against the host name rules (RFC 1123 2.1). */
-static bool check_label(const uint8_t *label, size_t len, const char **reason,
-                        char reason_buf[64])
+static bool check_label(const uint8_t *label, size_t len, char reason[MAILSRV_REASON_SIZE])
 {
 	if (len == 0) {
-		*reason = "empty label";
+		snprintf(reason, MAILSRV_REASON_SIZE, "empty label");
 		return false;
 	}
 	if (len > KNOT_DNAME_MAXLABELLEN) {
-		*reason = "label longer than 63 bytes";
+		snprintf(reason, MAILSRV_REASON_SIZE, "label longer than 63 bytes");
 		return false;
 	}
 
@@ -28,31 +29,26 @@ static bool check_label(const uint8_t *label, size_t len, const char **reason,
 			continue;
 		}
 		if (c == '\0') {
-			*reason = "NUL byte";
-		} else if (c >= 0x80) {
-			snprintf(reason_buf, 64, "non-ASCII byte 0x%02x (write IDN "
-			         "names as A-labels, xn--...)", c);
-			*reason = reason_buf;
+			snprintf(reason, MAILSRV_REASON_SIZE, "NUL byte");
 		} else if (c > 0x20 && c < 0x7f) {
-			snprintf(reason_buf, 64, "invalid character '%c'", c);
-			*reason = reason_buf;
+			snprintf(reason, MAILSRV_REASON_SIZE, "invalid character '%c'", c);
 		} else {
-			snprintf(reason_buf, 64, "invalid byte 0x%02x", c);
-			*reason = reason_buf;
+			snprintf(reason, MAILSRV_REASON_SIZE, "invalid byte 0x%02x", c);
 		}
 		return false;
 	}
 
 	if (label[0] == '-' || label[len - 1] == '-') {
-		*reason = "label starts or ends with a hyphen";
+		snprintf(reason, MAILSRV_REASON_SIZE, "label starts or ends with a hyphen");
 		return false;
 	}
 
 	return true;
 }
 
-bool mailsrv_name_parse(const char *txt, size_t len, mailsrv_name_t *out,
-                        const char **reason, char reason_buf[64])
+/*! \brief Parses an ASCII host name. */
+static bool parse_ascii(const char *txt, size_t len, mailsrv_name_t *out,
+                        char reason[MAILSRV_REASON_SIZE])
 {
 	out->size = 0;
 	out->absolute = false;
@@ -75,12 +71,12 @@ bool mailsrv_name_parse(const char *txt, size_t len, mailsrv_name_t *out,
 		}
 		const uint8_t *label = (const uint8_t *)txt + start;
 		size_t label_len = i - start;
-		if (!check_label(label, label_len, reason, reason_buf)) {
+		if (!check_label(label, label_len, reason)) {
 			return false;
 		}
 		// The root label of an absolute name takes one more byte.
 		if (out->size + 1 + label_len + 1 > KNOT_DNAME_MAXLEN) {
-			*reason = "name longer than 255 bytes";
+			snprintf(reason, MAILSRV_REASON_SIZE, "name longer than 255 bytes");
 			return false;
 		}
 		out->wire[out->size] = label_len;
@@ -102,17 +98,73 @@ bool mailsrv_name_parse(const char *txt, size_t len, mailsrv_name_t *out,
 	return true;
 }
 
-bool mailsrv_name_check_wire(const uint8_t *name, const char **reason,
-                             char reason_buf[64])
+bool mailsrv_name_parse(const char *txt, size_t len, mailsrv_name_t *out,
+                        char reason[MAILSRV_REASON_SIZE])
 {
-	while (*name != '\0') {
-		if (!check_label(name + 1, *name, reason, reason_buf)) {
-			return false;
-		}
-		name += 1 + *name;
+	size_t i = 0;
+	while (i < len && (uint8_t)txt[i] < 0x80) {
+		i++;
+	}
+	if (i == len) {
+		return parse_ascii(txt, len, out, reason);
 	}
 
-	return true;
+	// U-labels: libidn2 needs a NUL-terminated UTF-8 string.
+	char utf8[4 * KNOT_DNAME_MAXLEN];
+	if (memchr(txt, '\0', len) != NULL) {
+		snprintf(reason, MAILSRV_REASON_SIZE, "NUL byte");
+		return false;
+	}
+	if (len >= sizeof(utf8)) {
+		snprintf(reason, MAILSRV_REASON_SIZE, "name longer than 255 bytes");
+		return false;
+	}
+	memcpy(utf8, txt, len);
+	utf8[len] = '\0';
+
+	char *ascii = NULL;
+	int ret = idn2_to_ascii_8z(utf8, &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+	if (ret != IDN2_OK) {
+		snprintf(reason, MAILSRV_REASON_SIZE, "invalid IDN (%s)", idn2_strerror(ret));
+		return false;
+	}
+	bool valid = parse_ascii(ascii, strlen(ascii), out, reason);
+	idn2_free(ascii);
+
+	return valid;
+}
+
+size_t mailsrv_name_raw_text(const uint8_t *name, char txt[KNOT_DNAME_MAXLEN + 1])
+{
+	size_t len = 0;
+	for (const uint8_t *label = name; *label != '\0'; label += 1 + *label) {
+		memcpy(txt + len, label + 1, *label);
+		len += *label;
+		txt[len++] = '.';
+	}
+	if (len == 0) {
+		txt[len++] = '.';
+	}
+	txt[len] = '\0';
+
+	return len;
+}
+
+bool mailsrv_name_from_wire(const uint8_t *name, mailsrv_name_t *out,
+                            char reason[MAILSRV_REASON_SIZE])
+{
+	// A dot inside a label (an escape in the configuration) is refused
+	// first; then the text gets the same rules and IDN conversion.
+	for (const uint8_t *label = name; *label != '\0'; label += 1 + *label) {
+		if (memchr(label + 1, '.', *label) != NULL) {
+			snprintf(reason, MAILSRV_REASON_SIZE, "invalid character '.'");
+			return false;
+		}
+	}
+	char txt[KNOT_DNAME_MAXLEN + 1];
+	size_t len = mailsrv_name_raw_text(name, txt);
+
+	return mailsrv_name_parse(txt, len, out, reason);
 }
 
 const char *mailsrv_name_quote(const char *txt, size_t len, char *buf, size_t size)

@@ -22,6 +22,9 @@
 /*! \brief Room for an error message (a path, a line number and a reason). */
 #define MAILSRV_ERR_SIZE	512
 
+/*! \brief Room for the reason why a name is refused. */
+#define MAILSRV_REASON_SIZE	128
+
 /*! \brief A parsed host name in lower-case wire format. */
 typedef struct {
 	uint8_t wire[KNOT_DNAME_MAXLEN]; /*!< Labels; root label if absolute. */
@@ -52,31 +55,41 @@ mailsrv_target_t *mailsrv_target_new(const mailsrv_name_t *name);
 /*!
  * \brief Parses a host name from presentation format.
  *
- * A relative name is stored without the root label. The root name "."
- * is returned as an absolute name of size 1; callers decide about it.
+ * IDN names in U-labels (UTF-8) are converted to A-labels (IDNA 2008 with
+ * the UTS #46 mapping, as libidn2 does for lookups). A relative name is
+ * stored without the root label. The root name "." is returned as an
+ * absolute name of size 1; callers decide about it.
  *
  * \param txt     Text (not NUL-terminated).
  * \param len     Text length.
  * \param out     Parsed name.
- * \param reason  Reason of a failure (static string or \a reason_buf).
- * \param reason_buf  Room for a reason that quotes a byte.
+ * \param reason  Why the name is refused.
  *
  * \retval true if valid.
  */
 bool mailsrv_name_parse(const char *txt, size_t len, mailsrv_name_t *out,
-                        const char **reason, char reason_buf[64]);
+                        char reason[MAILSRV_REASON_SIZE]);
 
 /*!
- * \brief Checks that a wire-format name is a host name.
+ * \brief Writes a wire-format name as text with its raw label bytes
+ *        (labels joined by dots, a trailing dot; "." for the root).
  *
- * \param name        Wire-format name (absolute).
- * \param reason      Reason of a failure.
- * \param reason_buf  Room for a reason that quotes a byte.
+ * \return Text length.
+ */
+size_t mailsrv_name_raw_text(const uint8_t *name, char txt[KNOT_DNAME_MAXLEN + 1]);
+
+/*!
+ * \brief Checks a wire-format name (from the configuration) as a host name,
+ *        converting IDN U-labels like mailsrv_name_parse().
+ *
+ * \param name    Wire-format name (absolute).
+ * \param out     The name, lower case, absolute.
+ * \param reason  Why the name is refused.
  *
  * \retval true if valid.
  */
-bool mailsrv_name_check_wire(const uint8_t *name, const char **reason,
-                             char reason_buf[64]);
+bool mailsrv_name_from_wire(const uint8_t *name, mailsrv_name_t *out,
+                            char reason[MAILSRV_REASON_SIZE]);
 
 /*!
  * \brief Writes \a len bytes of \a txt for a message: printable ASCII as

@@ -294,13 +294,21 @@ static int shared_apply(mailsrv_shared_t *shared, pending_t *pending,
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 
-	info->duplicates = pending->list.duplicates;
-	info->targets = pending->list.target_count;
+	const mailsrv_list_t *list = &pending->list;
+	info->duplicates = list->duplicates;
+	info->targets = list->target_count;
+	if (list->duplicates > 0) {
+		char name[KNOT_DNAME_TXT_MAXLEN + 1], pos[MAILSRV_ERR_SIZE / 2];
+		knot_dname_to_str(name, mailsrv_list_name(list, &list->first_duplicate), sizeof(name));
+		snprintf(info->duplicate, sizeof(info->duplicate), "'%.100s' at %s", name,
+		         mailsrv_list_position(list, &list->first_duplicate, pos, sizeof(pos)));
+	}
 	int ret = mailsrv_table_apply(shared->table, &pending->list, &info->diff);
 	if (ret == KNOT_EOK) {
 		shared_set_files(shared, &pending->list);
 	}
 	info->domains = mailsrv_table_count(shared->table);
+	info->memory = mailsrv_table_memory(shared->table);
 	info->seconds = pending->seconds + seconds_since(&start);
 
 	return ret;

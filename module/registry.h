@@ -50,6 +50,8 @@ typedef struct {
 	size_t targets;             /*!< Distinct per-domain targets. */
 	mailsrv_table_diff_t diff;  /*!< Changes applied (MAILSRV_RELOADED). */
 	double seconds;             /*!< Time to read and apply the sources. */
+	size_t memory;              /*!< Approximate bytes used by the table. */
+	char duplicate[MAILSRV_ERR_SIZE]; /*!< The first duplicate and where it is. */
 	char error[MAILSRV_ERR_SIZE]; /*!< Why the sources were refused (KEPT). */
 } mailsrv_shared_info_t;
 

@@ -205,6 +205,7 @@ typedef struct {
 	knot_pkt_t *resp;
 	knotd_qdata_params_t params;
 	knotd_qdata_t qdata;
+	mailsrv_answered_t answered;
 } fixture_t;
 
 static int fixture_setup(void **state)
@@ -257,7 +258,8 @@ static knotd_in_state_t run_sized(fixture_t *f, const char *qname_txt, uint16_t 
 	};
 
 	rcu_read_lock();
-	knotd_in_state_t next = mailsrv_answer(&f->conf, f->table, state, f->resp, &f->qdata);
+	knotd_in_state_t next = mailsrv_answer(&f->conf, f->table, state, f->resp, &f->qdata,
+	                                       &f->answered);
 	rcu_read_unlock();
 	return next;
 }
@@ -296,6 +298,8 @@ static void test_hook_srv(void **state)
 	assert_int_equal(f->qdata.rcode, KNOT_RCODE_NOERROR);
 	answer_text(f, txt, sizeof(txt));
 	assert_string_equal(txt, "_imaps._tcp.example.com. 600 10 1 993 mail.example.net.");
+	assert_int_equal(f->answered.action, MAILSRV_SRV);
+	assert_int_equal(f->answered.service, 1);
 
 	// Owner spelled as asked; target built from the lower-case domain.
 	assert_int_equal(run(f, "_SUBMISSIONS._Tcp.OTHER.example.com.", KNOT_RRTYPE_SRV,
@@ -319,6 +323,7 @@ static void test_hook_nodata_keep(void **state)
 	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
 	assert_int_equal(f->qdata.rcode, KNOT_RCODE_NOERROR);
 	assert_int_equal(f->resp->rrset_count, 0);
+	assert_int_equal(f->answered.action, MAILSRV_NODATA);
 	assert_int_equal(run(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_AAAA, KNOTD_IN_STATE_MISS,
 	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
 
@@ -357,6 +362,7 @@ static void test_hook_nodata_keep(void **state)
 		                     KNOTD_QUERY_PROTO_UDP), keep[i].state);
 		assert_int_equal(f->resp->rrset_count, 0);
 		assert_false(knot_wire_get_aa(f->resp->wire));
+		assert_int_equal(f->answered.action, MAILSRV_KEEP);
 	}
 
 	// A listed domain above the zone apex belongs to another zone.
@@ -376,6 +382,8 @@ static void test_hook_unavailable(void **state)
 	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
 	answer_text(f, txt, sizeof(txt));
 	assert_string_equal(txt, "_pop3._tcp.example.com. 600 0 0 0 .");
+	assert_int_equal(f->answered.action, MAILSRV_UNAVAILABLE);
+	assert_int_equal(f->answered.service, 5);
 	f->conf.unavailable = false;
 }
 

@@ -50,8 +50,8 @@ static const file_case_t bad_files[] = {
 	  "%s:1: target '.': '.' is not a host name (use the 'unavailable' item)" },
 	{ ".\n", 0, "%s:1: domain '.': the root is not a mail domain" },
 	{ "a.example\nnul\0x.example\n", 24, "%s:2: NUL byte" },
-	{ "b\xc3\xbc""cher.example\n", 0, "%s:1: domain 'b\\xc3\\xbccher.example': "
-	  "non-ASCII byte 0xc3 (write IDN names as A-labels, xn--...)" },
+	{ "b\xc3\xbc""cher.example\n\xff.example\n", 0, "%s:2: domain '\\xff.example': "
+	  "invalid IDN (string encoding error)" },
 	{ "a.example mail.x.\nA.Example. imap\n", 0,
 	  "%s:2: domain 'A.Example.' listed again with another target (first at %s:1)" },
 	{ "a.example\na.example mail.x.\n", 0,
@@ -215,6 +215,15 @@ static void test_sources(void **state)
 	mailsrv_list_init(&list);
 	assert_int_equal(mailsrv_list_add_sources(&list, &sources, err), KNOT_EINVAL);
 	assert_string_equal(err, "domain 'a_b.example.': invalid character '_'");
+
+	// An inline IDN domain becomes an A-label.
+	const uint8_t *domains4[] = { (const uint8_t *)"\x07""B\xc3\xbc""cher\x07""example" };
+	sources.domains = domains4;
+	sources.file_count = 0;
+	mailsrv_list_init(&list);
+	assert_int_equal(mailsrv_list_add_sources(&list, &sources, err), KNOT_EOK);
+	assert_string_equal(entry_txt(&list, 0, buf), "xn--bcher-kva.example. -");
+	mailsrv_list_deinit(&list);
 	mailsrv_list_deinit(&list);
 }
 

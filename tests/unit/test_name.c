@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <libknot/consts.h>
+
 #include "module/name.h"
 
 typedef struct {
@@ -38,8 +40,14 @@ static const name_case_t cases[] = {
 	{ "foo\\.bar", 0, NULL, 0, false, "invalid character '\\'" },
 	{ "foo bar", 0, NULL, 0, false, "invalid byte 0x20" },
 	{ "foo\tbar", 0, NULL, 0, false, "invalid byte 0x09" },
-	{ "b\xc3\xbc""cher.de", 0, NULL, 0, false,
-	  "non-ASCII byte 0xc3 (write IDN names as A-labels, xn--...)" },
+	/* IDN: U-labels become A-labels (IDNA 2008, UTS #46 mapping). */
+	{ "B\xc3\xbc""cher.de", 0, W("\x0d""xn--bcher-kva\x02""de"), false, NULL },
+	{ "m\xc3\xbc""nchen.example.", 0, W("\x0e""xn--mnchen-3ya\x07""example\x00"), true, NULL },
+	{ "\xff\xfe.example", 0, NULL, 0, false, "invalid IDN (string encoding error)" },
+	{ "a\xe2\x80\x8d""b.example", 0, NULL, 0, false,
+	  "invalid IDN (string contains a forbidden context-j character)" },
+	{ "b\xc3\xbc""cher_x.de", 0, NULL, 0, false, "invalid character '_'" },
+	{ "b\xc3\xbc""\0x.de", 7, NULL, 0, false, "NUL byte" },
 	{ "nul\0byte", 8, NULL, 0, false, "NUL byte" },
 	{ "-start.com", 0, NULL, 0, false, "label starts or ends with a hyphen" },
 	{ "end-.com", 0, NULL, 0, false, "label starts or ends with a hyphen" },
@@ -53,10 +61,9 @@ static void test_parse_table(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const name_case_t *c = &cases[i];
 		mailsrv_name_t name;
-		const char *reason = NULL;
-		char buf[64];
+		char reason[MAILSRV_REASON_SIZE] = "";
 		size_t len = c->len ? c->len : strlen(c->txt);
-		bool ok = mailsrv_name_parse(c->txt, len, &name, &reason, buf);
+		bool ok = mailsrv_name_parse(c->txt, len, &name, reason);
 		print_message("# case %zu: %s\n", i, c->txt);
 		if (c->wire != NULL) {
 			assert_true(ok);
@@ -91,12 +98,11 @@ static void test_length_limits(void **state)
 	(void)state;
 	char txt[600];
 	mailsrv_name_t name;
-	const char *reason = NULL;
-	char buf[64];
+	char reason[MAILSRV_REASON_SIZE];
 
 	// 4 x 63-byte labels: 4 * 64 + 1 = 257 bytes.
 	size_t len = long_name(txt, 4, 63, true);
-	assert_false(mailsrv_name_parse(txt, len, &name, &reason, buf));
+	assert_false(mailsrv_name_parse(txt, len, &name, reason));
 	assert_string_equal(reason, "name longer than 255 bytes");
 
 	// 3 x 63 + one of 61: 3 * 64 + 62 + 1 = 255 bytes, the maximum.
@@ -104,10 +110,10 @@ static void test_length_limits(void **state)
 	txt[len++] = '.';
 	memset(txt + len, 'b', 61);
 	len += 61;
-	assert_true(mailsrv_name_parse(txt, len, &name, &reason, buf));
+	assert_true(mailsrv_name_parse(txt, len, &name, reason));
 	assert_int_equal(name.size, 254); // Relative: without the root label.
 	txt[len++] = '.';
-	assert_true(mailsrv_name_parse(txt, len, &name, &reason, buf));
+	assert_true(mailsrv_name_parse(txt, len, &name, reason));
 	assert_int_equal(name.size, 255);
 
 	// One byte more does not fit: 3 x 63 + one of 62 is 256 bytes.
@@ -115,20 +121,33 @@ static void test_length_limits(void **state)
 	txt[len++] = '.';
 	memset(txt + len, 'b', 62);
 	len += 62;
-	assert_false(mailsrv_name_parse(txt, len, &name, &reason, buf));
+	assert_false(mailsrv_name_parse(txt, len, &name, reason));
 	assert_string_equal(reason, "name longer than 255 bytes");
 }
 
-static void test_check_wire(void **state)
+static void test_from_wire(void **state)
 {
 	(void)state;
-	const char *reason = NULL;
-	char buf[64];
-	assert_true(mailsrv_name_check_wire((const uint8_t *)"\x07""example\x03""com", &reason, buf));
-	assert_false(mailsrv_name_check_wire((const uint8_t *)"\x07""exa.ple\x03""com", &reason, buf));
+	char reason[MAILSRV_REASON_SIZE];
+	mailsrv_name_t name;
+	assert_true(mailsrv_name_from_wire((const uint8_t *)"\x07""Example\x03""COM", &name, reason));
+	assert_int_equal(name.size, 13);
+	assert_memory_equal(name.wire, "\x07""example\x03""com\x00", 13);
+	assert_true(name.absolute);
+	assert_false(mailsrv_name_from_wire((const uint8_t *)"\x07""exa.ple\x03""com", &name, reason));
 	assert_string_equal(reason, "invalid character '.'");
-	assert_false(mailsrv_name_check_wire((const uint8_t *)"\x03""a_b\x03""com", &reason, buf));
+	assert_false(mailsrv_name_from_wire((const uint8_t *)"\x03""a_b\x03""com", &name, reason));
 	assert_string_equal(reason, "invalid character '_'");
+	assert_true(mailsrv_name_from_wire((const uint8_t *)"\x07""b\xc3\xbc""cher\x02""de", &name, reason));
+	assert_memory_equal(name.wire, "\x0d""xn--bcher-kva\x02""de\x00", 17);
+	assert_true(mailsrv_name_from_wire((const uint8_t *)"", &name, reason));
+	assert_int_equal(name.size, 1);
+
+	char txt[KNOT_DNAME_MAXLEN + 1];
+	assert_int_equal(mailsrv_name_raw_text((const uint8_t *)"\x01""a\x02""bc", txt), 5);
+	assert_string_equal(txt, "a.bc.");
+	assert_int_equal(mailsrv_name_raw_text((const uint8_t *)"", txt), 1);
+	assert_string_equal(txt, ".");
 }
 
 static void test_quote(void **state)
@@ -145,9 +164,8 @@ static void test_target_new(void **state)
 {
 	(void)state;
 	mailsrv_name_t name;
-	const char *reason;
-	char buf[64];
-	assert_true(mailsrv_name_parse("imap", 4, &name, &reason, buf));
+	char reason[MAILSRV_REASON_SIZE];
+	assert_true(mailsrv_name_parse("imap", 4, &name, reason));
 	mailsrv_target_t *target = mailsrv_target_new(&name);
 	assert_non_null(target);
 	assert_true(target->relative);
@@ -162,7 +180,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_table),
 		cmocka_unit_test(test_length_limits),
-		cmocka_unit_test(test_check_wire),
+		cmocka_unit_test(test_from_wire),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_target_new),
 	};

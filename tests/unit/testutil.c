@@ -19,9 +19,8 @@
 mailsrv_name_t test_name(const char *txt)
 {
 	mailsrv_name_t name;
-	const char *reason = NULL;
-	char buf[64];
-	if (!mailsrv_name_parse(txt, strlen(txt), &name, &reason, buf)) {
+	char reason[MAILSRV_REASON_SIZE];
+	if (!mailsrv_name_parse(txt, strlen(txt), &name, reason)) {
 		fail_msg("invalid name '%s' (%s)", txt, reason);
 	}
 	return name;

@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""Operator features against a real knotd: statistics, IDN lists, log lines."""
+
+import re
+import sys
+
+import harness
+
+ZONE = ("$ORIGIN example.com.\n$TTL 300\n"
+        "@ SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300\n"
+        "@ NS ns.example.com.\n")
+SOA = "example.com. 300 IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300"
+
+DOMAINS = """# IDN domains are given in U-labels (UTF-8)
+B\u00fccher.example.com
+m\u00fcnchen.example.com   imap
+sub.example.com
+sub.example.com
+stra\u00dfe.example.com    mail.\u00e4rzte.example.
+"""
+
+
+class Operator(harness.DnsTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.knot = harness.Knot({"example.com": (ZONE, ["mod-mailsrv/default"])})
+        path = cls.knot.path("domains.txt")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(DOMAINS)
+        cls.path = path
+        cls.knot.modules = ("mod-mailsrv:\n  - id: default\n    target: mail.example.net.\n"
+                            "    domain: [ example.com ]\n    domain-file: %s\n"
+                            "    unavailable: on\n" % path)
+        cls.knot.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.knot.cleanup()
+
+    def srv(self, name, rdata, tcp=False):
+        self.assertResponse(self.knot.query(name, "SRV", tcp=tcp), "NOERROR", "QR AA",
+                            answer=["%s 3600 IN SRV %s" % (name, rdata)])
+
+    def test_idn_domains_and_targets(self):
+        self.srv("_imaps._tcp.xn--bcher-kva.example.com.", "10 1 993 mail.example.net.")
+        self.srv("_imaps._tcp.xn--mnchen-3ya.example.com.",
+                 "10 1 993 imap.xn--mnchen-3ya.example.com.")
+        # UTS #46 maps the sharp s to "ss" (non-transitional: kept as xn--).
+        self.srv("_submissions._tcp.xn--strae-oqa.example.com.",
+                 "10 1 465 mail.xn--rzte-koa.example.")
+
+    def test_statistics(self):
+        """knotc zone-stats shows what the module answered, and nothing else."""
+        self.knot.knotc("-f", "zone-reload", "example.com")  # counters start at zero
+        queries = [
+            ("_imaps._tcp.example.com.", "SRV", False),
+            ("_imaps._tcp.sub.example.com.", "SRV", True),
+            ("_submissions._tcp.example.com.", "SRV", False),
+            ("_pop3._tcp.example.com.", "SRV", True),        # unavailable
+            ("_imap._tcp.example.com.", "ANY", False),       # unavailable
+            ("_tcp.example.com.", "A", False),               # nodata
+            ("_imaps._tcp.example.com.", "TXT", True),       # nodata
+            ("sub.example.com.", "A", False),                # nodata
+            ("_imaps._tcp.unlisted.example.com.", "SRV", False),  # left to the zone
+            ("example.com.", "SOA", False),                  # zone data
+        ]
+        for name, rdtype, tcp in queries:
+            self.knot.query(name, rdtype, tcp=tcp)
+        res = self.knot.knotc("zone-stats", "example.com", "mod-mailsrv")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertEqual(sorted(res.stdout.splitlines()), sorted([
+            "[example.com.] mod-mailsrv.srv[submissions] = 1",
+            "[example.com.] mod-mailsrv.srv[imaps] = 2",
+            "[example.com.] mod-mailsrv.unavailable[imap] = 1",
+            "[example.com.] mod-mailsrv.unavailable[pop3] = 1",
+            "[example.com.] mod-mailsrv.nodata = 3",
+        ]))
+
+    def test_log_lines(self):
+        log = self.knot.log()
+        line = re.search(r"module 'mod-mailsrv/default', domain list loaded, domains 5, "
+                         r"own targets 2, duplicates 1, time [0-9.]+ s, memory ([0-9]+) KiB, "
+                         r"sources 'domain' items, %s\n" % re.escape(self.path), log)
+        self.assertIsNotNone(line, log)
+        self.assertGreater(int(line.group(1)), 0)
+        self.assertIn("module 'mod-mailsrv/default', domain list repeats 1 domains with the "
+                      "same target, first 'sub.example.com.' at %s:5" % self.path, log)
+
+
+class IdnErrors(harness.DnsTestCase):
+    def test_invalid_idn_is_named(self):
+        knot = harness.Knot({"example.com": (ZONE, ["mod-mailsrv/default"])})
+        try:
+            path = knot.path("domains.txt")
+            with open(path, "wb") as f:
+                f.write(b"ok.example.com\na\xe2\x80\x8db.example.com\n")
+            knot.modules = ("mod-mailsrv:\n  - id: default\n    target: mail\n"
+                            "    domain-file: %s\n" % path)
+            knot.write_config()
+            res = knot.knotc("conf-check", conf=True)
+            self.assertNotEqual(res.returncode, 0)
+            self.assertIn("(%s:2: domain 'a\\xe2\\x80\\x8db.example.com': invalid IDN "
+                          "(string contains a forbidden context-j character))" % path,
+                          res.stdout + res.stderr)
+        finally:
+            knot.cleanup()
+
+
+if __name__ == "__main__":
+    harness.main(sys.modules[__name__])
