@@ -70,12 +70,13 @@ def knotd_version():
 
 
 def module_dir():
-    """knotd's compiled-in module directory (modules there load implicitly)."""
-    out = subprocess.run([KNOTD, "-V"], capture_output=True, text=True, timeout=WAIT).stdout
-    for line in out.splitlines():
-        if "Module dir:" in line:
-            return line.split(":", 1)[1].strip()
-    return ""
+    """knotd's module directory: modules there are loaded without a 'module:'
+    section (knotd.pc's module_instdir; Debian builds knotd with the same)."""
+    out = subprocess.run(["pkg-config", "--variable", "module_instdir", "knotd"],
+                         capture_output=True, text=True, timeout=WAIT).stdout.strip()
+    if not out.startswith("/"):
+        raise RuntimeError("knotd's module directory unknown (pkg-config knotd, libknot-dev)")
+    return out
 
 
 class Knot:
