@@ -38,6 +38,15 @@ ask _tcp.example.com A
 ask _pop3s._tcp.example.com SRV
 
 grep "mod-mailsrv" "$run/knot.log" | sed 's/^/log: /'
+echo
+# The control socket is bound once the zones are loaded; wait at most 5 s.
+i=0
+until knotc -s "$run/knot.sock" status >/dev/null 2>&1 || [ "$i" -gt 50 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+echo "\$ knotc -s $run/knot.sock zone-stats example.com mod-mailsrv"
+knotc -s "$run/knot.sock" zone-stats example.com mod-mailsrv
 cat <<MSG
 
 knotd is running as PID $pid on 127.0.0.1 port $port (files in $run).
