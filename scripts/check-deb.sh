@@ -47,9 +47,15 @@ build() {
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -q --no-install-recommends $missing || return 1
 	fi
+	# The source as in a checkout (the matrix roots have a copy without .git;
+	# dpkg-buildpackage cleans what a build left there).
 	mkdir -p "$work/src" &&
-	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-		tar --null -T - -cf -) | tar -xf - -C "$work/src" &&
+	if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+		(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+			tar --null -T - -cf -) | tar -xf - -C "$work/src"
+	else
+		cp -a "$top/." "$work/src"
+	fi &&
 	(cd "$work/src" && timeout 1200 dpkg-buildpackage -us -uc -b) &&
 	ls "$work"/knot-module-mailsrv_*.deb
 }
