@@ -38,15 +38,10 @@ cleanup() {
 trap cleanup EXIT
 
 build() {
-	missing=""
-	for pkg in debhelper dpkg-dev; do
-		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" ||
-			missing="$missing $pkg"
-	done
-	if [ -n "$missing" ]; then
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -q --no-install-recommends $missing || return 1
-	fi
+	# The build tools, the test's tools and debian/control's Build-Depends.
+	apt-get update -q &&
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		build-essential debhelper dpkg-dev knot knot-dnsutils python3 || return 1
 	# The source as in a checkout (the matrix roots have a copy without .git;
 	# dpkg-buildpackage cleans what a build left there).
 	mkdir -p "$work/src" &&
@@ -56,6 +51,7 @@ build() {
 	else
 		cp -a "$top/." "$work/src"
 	fi &&
+	DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q "$work/src" &&
 	(cd "$work/src" && timeout 1200 dpkg-buildpackage -us -uc -b) &&
 	ls "$work"/knot-module-mailsrv_*.deb
 }
