@@ -70,10 +70,13 @@ do_mount() {
 	mount "$@" && MOUNTS+=("$target")
 }
 
+# The root itself: bound onto itself, so that it is a mount point.
 # /proc: knot's postinst (systemd-tmpfiles) and the tests need it.
 # /dev/pts: apt. /tmp and /run: fresh per run.
 mount_root() {
 	local root=$1
+	# A mount point: tests make private mount namespaces (unshare) inside.
+	do_mount --bind "$root" "$root" || return 1
 	do_mount -t proc proc "$root/proc" || return 1
 	if [ ! -c "$root/dev/null" ] || [ ! -c "$root/dev/urandom" ]; then
 		do_mount --bind /dev "$root/dev" || return 1
