@@ -5,7 +5,7 @@
 /*!
  * \file
  *
- * \brief Answer synthesis: what a query name means, and the SRV answer.
+ * \brief Answer synthesis: what a query name means, and the answer.
  *
  * Runs at knotd's ANSWER stage, after the zone was searched, so zone data
  * always wins: only MISS (no such name) and NODATA (no such type) answers
@@ -30,13 +30,19 @@ typedef struct {
 	uint32_t services;              /*!< Enabled services, bit per catalog index. */
 	bool unavailable;               /*!< 'SRV 0 0 0 .' for disabled services. */
 	size_t zone_size;               /*!< Wire size of the zone apex name. */
+	mailsrv_record_t records[MAILSRV_SERVICE_COUNT]; /*!< SRV fields per service. */
+	const mailsrv_target_t *autoconfig;   /*!< CNAME target of autoconfig.D (or NULL). */
+	const mailsrv_target_t *autodiscover; /*!< CNAME target of autodiscover.D (or NULL). */
+	const uint8_t *txt[MAILSRV_SERVICE_COUNT]; /*!< TXT rdata at the service names (or NULL). */
 } mailsrv_answer_conf_t;
 
 /*! \brief What a query name is to the module. */
 typedef enum {
-	MAILSRV_NAME_DOMAIN = 0, /*!< A mail domain D itself (or a parent of one). */
-	MAILSRV_NAME_TCP,        /*!< _tcp.D */
-	MAILSRV_NAME_SERVICE,    /*!< _svc._tcp.D */
+	MAILSRV_NAME_DOMAIN = 0,   /*!< A mail domain D itself (or a parent of one). */
+	MAILSRV_NAME_TCP,          /*!< _tcp.D */
+	MAILSRV_NAME_SERVICE,      /*!< _svc._tcp.D */
+	MAILSRV_NAME_AUTOCONFIG,   /*!< autoconfig.D */
+	MAILSRV_NAME_AUTODISCOVER, /*!< autodiscover.D */
 } mailsrv_name_kind_t;
 
 /*! \brief The mail-service parts of a query name. */
@@ -52,15 +58,18 @@ typedef enum {
 	MAILSRV_NODATA,      /*!< The name exists, without data of the type. */
 	MAILSRV_SRV,         /*!< The SRV record of the service. */
 	MAILSRV_UNAVAILABLE, /*!< SRV 0 0 0 . (service decidedly not available). */
+	MAILSRV_CNAME,       /*!< autoconfig.D or autodiscover.D to its host. */
+	MAILSRV_TXT,         /*!< The service's TXT record (RFC 6764 context path). */
 } mailsrv_action_t;
 
-/*! \brief Longest SRV rdata: priority, weight, port, target. */
-#define MAILSRV_SRV_RDATA_MAX	(6 + KNOT_DNAME_MAXLEN)
+/*! \brief Longest rdata the module writes: SRV with a full target name. */
+#define MAILSRV_RDATA_MAX	(6 + KNOT_DNAME_MAXLEN)
 
 /*!
  * \brief Recognizes _tcp.D and _svc._tcp.D (any letter case) with a
- *        catalog service _svc, and names that may be a domain D: any name
- *        whose first label does not start with '_'.
+ *        catalog service _svc, autoconfig.D and autodiscover.D, and names
+ *        that may be a domain D: any name whose first label does not start
+ *        with '_'.
  *
  * \retval true if \a qname is one of them (D is not the root).
  */
@@ -82,22 +91,22 @@ mailsrv_action_t mailsrv_action(const mailsrv_answer_conf_t *conf,
 /*!
  * \brief Writes SRV rdata.
  *
- * \param rdata   Output, MAILSRV_SRV_RDATA_MAX bytes.
- * \param svc     Service (priority, weight, port); NULL for 0 0 0 '.'.
+ * \param rdata   Output, MAILSRV_RDATA_MAX bytes.
+ * \param record  Priority, weight, port; NULL for 0 0 0 '.'.
  * \param target  Target (a relative one is put before \a domain).
  * \param domain  Lower-case mail domain.
  * \param domain_size  Size of \a domain.
  *
  * \return Rdata length, 0 if the target would exceed 255 bytes.
  */
-size_t mailsrv_srv_rdata(uint8_t *rdata, const mailsrv_service_t *svc,
+size_t mailsrv_srv_rdata(uint8_t *rdata, const mailsrv_record_t *record,
                          const mailsrv_target_t *target, const uint8_t *domain,
                          size_t domain_size);
 
 /*! \brief What the hook did, for the statistics. */
 typedef struct {
 	mailsrv_action_t action;  /*!< MAILSRV_KEEP if the answer was left alone. */
-	int service;              /*!< Catalog index (SRV and unavailable answers). */
+	int service;              /*!< Catalog index (SRV, unavailable, TXT answers). */
 } mailsrv_answered_t;
 
 /*!

@@ -5,7 +5,8 @@
 /*!
  * \file
  *
- * \brief Catalog of the mail services the module can answer for.
+ * \brief Catalog of the services the module can answer for, and the SRV
+ *        record each configuration gives them.
  */
 
 #pragma once
@@ -15,7 +16,9 @@
 
 #include <libknot/lookup.h>
 
-/*! \brief One mail service: owner label and the SRV record fields. */
+#include "module/name.h"
+
+/*! \brief One service: owner label and the default SRV record fields. */
 typedef struct {
 	const char *name;      /*!< Name in the configuration. */
 	const uint8_t *label;  /*!< First owner label in wire format. */
@@ -26,7 +29,13 @@ typedef struct {
 } mailsrv_service_t;
 
 /*! \brief Number of services in the catalog. */
-#define MAILSRV_SERVICE_COUNT	6
+#define MAILSRV_SERVICE_COUNT	11
+
+/*! \brief Catalog indices of the services with an RFC 6764 context path. */
+enum {
+	MAILSRV_CALDAVS = 7,
+	MAILSRV_CARDDAVS = 8,
+};
 
 /*! \brief The services, in the order of their indices. */
 extern const mailsrv_service_t mailsrv_catalog[MAILSRV_SERVICE_COUNT];
@@ -45,3 +54,29 @@ uint32_t mailsrv_catalog_defaults(void);
  * \return Service index, or -1 if the label names no service.
  */
 int mailsrv_catalog_find(const uint8_t *label);
+
+/*! \brief The SRV record a configuration gives a service. */
+typedef struct {
+	uint16_t priority;
+	uint16_t weight;
+	uint16_t port;
+	mailsrv_target_t *target;  /*!< NULL: the domain's or the configured target. */
+} mailsrv_record_t;
+
+/*! \brief The catalog's record of service \a index (no own target). */
+mailsrv_record_t mailsrv_catalog_record(int index);
+
+/*!
+ * \brief Parses a 'service-record' value: "SERVICE PRIORITY WEIGHT PORT
+ *        TARGET", where "-" keeps the catalog's value (or, for the target,
+ *        the domain's or the configured one).
+ *
+ * \param txt      The value.
+ * \param service  Output: the service index.
+ * \param record   Output: the record (its target is allocated, or NULL).
+ * \param reason   Why the value is refused.
+ *
+ * \retval true if valid.
+ */
+bool mailsrv_record_parse(const char *txt, int *service, mailsrv_record_t *record,
+                          char reason[MAILSRV_REASON_SIZE]);

@@ -262,8 +262,8 @@ static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_siz
 		return KNOT_ENOMEM;
 	}
 	if (list->count > before) {
-		if (target_idx == 0 && name_size > list->max_default_size) {
-			list->max_default_size = name_size;
+		if (name_size > list->max_size) {
+			list->max_size = name_size;
 		}
 		return KNOT_EOK;
 	}
@@ -651,7 +651,7 @@ int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t
 	for (size_t i = 0; i < list->count; i++) {
 		const mailsrv_list_entry_t *entry = &list->entries[i];
 		const uint8_t *name = mailsrv_list_name(list, entry);
-		if (entry->target != 0 ||   // Own target, or a parent only.
+		if (entry->target == MAILSRV_LIST_ANCESTOR ||
 		    target->size + knot_dname_size(name) <= KNOT_DNAME_MAXLEN) {
 			continue;
 		}

@@ -18,135 +18,45 @@
 #include "module/answer.h"
 #include "module/catalog.h"
 #include "module/registry.h"
+#include "module/settings.h"
 #include "module/zone_checks.h"
 
-#define MOD_TARGET	"\x06""target"
-#define MOD_DOMAIN	"\x06""domain"
-#define MOD_DOMAIN_FILE	"\x0b""domain-file"
-#define MOD_TTL		"\x03""ttl"
-#define MOD_SERVICE	"\x07""service"
-#define MOD_UNAVAILABLE	"\x0b""unavailable"
+/*! \brief Reads an item of the section being checked. */
+static knotd_conf_t get_check_item(void *ctx, const yp_name_t *item)
+{
+	return knotd_conf_check_item(ctx, item);
+}
+
+/*! \brief Reads an item of the instance's section. */
+static knotd_conf_t get_mod_item(void *ctx, const yp_name_t *item)
+{
+	return knotd_conf_mod(ctx, item);
+}
 
 /* knotd prints err_str after the check returns. */
 static __thread char check_err[MAILSRV_ERR_SIZE];
 
-/*! \brief Parses the 'target' item: a host name, absolute or relative. */
-static bool parse_target(const char *txt, mailsrv_name_t *name, const char **reason)
-{
-	if (!mailsrv_name_parse(txt, strlen(txt), name, check_err)) {
-		*reason = check_err;
-		return false;
-	}
-	if (name->size == 1 && name->absolute) {
-		*reason = "'.' is not a host name (use the 'unavailable' item)";
-		return false;
-	}
-
-	return true;
-}
-
-static int check_target(knotd_conf_check_args_t *args)
-{
-	mailsrv_name_t name;
-	return parse_target((const char *)args->data, &name, &args->err_str) ?
-	       KNOT_EOK : KNOT_EINVAL;
-}
-
-static int check_domain(knotd_conf_check_args_t *args)
-{
-	mailsrv_name_t name;
-	if (!mailsrv_name_from_wire(args->data, &name, check_err)) {
-		args->err_str = check_err;
-		return KNOT_EINVAL;
-	}
-	if (name.size == 1) {
-		args->err_str = "the root is not a mail domain";
-		return KNOT_EINVAL;
-	}
-
-	return KNOT_EOK;
-}
-
-static int check_domain_file(knotd_conf_check_args_t *args)
-{
-	// knotd and knotc may run in different directories.
-	if (args->data[0] != '/') {
-		args->err_str = "not an absolute path";
-		return KNOT_EINVAL;
-	}
-
-	return KNOT_EOK;
-}
-
-const yp_item_t mailsrv_conf[] = {
-	{ MOD_TARGET,      YP_TSTR,   YP_VNONE, YP_FNONE, { check_target } },
-	{ MOD_DOMAIN,      YP_TDNAME, YP_VNONE, YP_FMULTI, { check_domain } },
-	{ MOD_DOMAIN_FILE, YP_TSTR,   YP_VNONE, YP_FMULTI, { check_domain_file } },
-	{ MOD_TTL,         YP_TINT,   YP_VINT = { 0, INT32_MAX, 3600, YP_STIME } },
-	{ MOD_SERVICE,     YP_TOPT,   YP_VOPT = { mailsrv_catalog_names, 0 }, YP_FMULTI },
-	{ MOD_UNAVAILABLE, YP_TBOOL,  YP_VBOOL = { false } },
-	{ NULL }
-};
-
-/*! \brief Points \a sources at configured 'domain' and 'domain-file' values. */
-static int sources_init(mailsrv_sources_t *sources, const knotd_conf_t *domains,
-                        const knotd_conf_t *files)
-{
-	sources->domain_count = domains->count;
-	sources->file_count = files->count;
-	sources->domains = calloc(domains->count + 1, sizeof(*sources->domains));
-	sources->files = calloc(files->count + 1, sizeof(*sources->files));
-	if (sources->domains == NULL || sources->files == NULL) {
-		free(sources->domains);
-		free(sources->files);
-		return KNOT_ENOMEM;
-	}
-	for (size_t i = 0; i < domains->count; i++) {
-		sources->domains[i] = domains->multi[i].dname;
-	}
-	for (size_t i = 0; i < files->count; i++) {
-		sources->files[i] = files->multi[i].string;
-	}
-
-	return KNOT_EOK;
-}
-
-static void sources_deinit(mailsrv_sources_t *sources)
-{
-	free(sources->domains);
-	free(sources->files);
-}
-
 int mailsrv_conf_check(knotd_conf_check_args_t *args)
 {
-	knotd_conf_t target_conf = knotd_conf_check_item(args, MOD_TARGET);
-	if (target_conf.count == 0) {
-		args->err_str = "no target specified";
-		return KNOT_EINVAL;
-	}
-	mailsrv_name_t target_name;
-	if (!parse_target(target_conf.single.string, &target_name, &args->err_str)) {
-		return KNOT_EINVAL;
-	}
-	mailsrv_target_t *target = mailsrv_target_new(&target_name);
-
-	// Read changed sources now, so that a bad list never reaches load().
-	knotd_conf_t domains = knotd_conf_check_item(args, MOD_DOMAIN);
-	knotd_conf_t files = knotd_conf_check_item(args, MOD_DOMAIN_FILE);
-	mailsrv_sources_t sources;
+	mailsrv_settings_t settings;
 	check_err[0] = '\0';
-	int ret = (target == NULL) ? KNOT_ENOMEM : sources_init(&sources, &domains, &files);
+	int ret = mailsrv_settings_read(&settings, get_check_item, args, check_err);
 	if (ret == KNOT_EOK) {
-		ret = mailsrv_registry_check(&sources, target, check_err);
-		sources_deinit(&sources);
+		// Read changed sources now, so that a bad list never reaches load().
+		mailsrv_sources_t sources;
+		knotd_conf_t domains, files;
+		ret = mailsrv_sources_read(&sources, &domains, &files, get_check_item, args);
+		if (ret == KNOT_EOK) {
+			ret = mailsrv_registry_check(&sources, settings.longest_relative, check_err);
+			mailsrv_sources_deinit(&sources);
+			knotd_conf_free(&domains);
+			knotd_conf_free(&files);
+		}
+		mailsrv_settings_deinit(&settings);
 	}
 	if (ret != KNOT_EOK && check_err[0] != '\0') {
 		args->err_str = check_err;
 	}
-
-	knotd_conf_free(&domains);
-	knotd_conf_free(&files);
-	free(target);
 
 	return ret;
 }
@@ -156,6 +66,8 @@ enum {
 	CTR_SRV = 0,      /*!< SRV answers, per service. */
 	CTR_UNAVAILABLE,  /*!< 'SRV 0 0 0 .' answers, per service. */
 	CTR_NODATA,       /*!< NODATA answers (_tcp.D, D, other types). */
+	CTR_CNAME,        /*!< autoconfig.D and autodiscover.D CNAME answers. */
+	CTR_TXT,          /*!< TXT answers (context paths), per service. */
 };
 
 static char *service_to_str(uint32_t idx, uint32_t count)
@@ -175,16 +87,21 @@ static int stats_init(knotd_mod_t *mod)
 	if (ret == KNOT_EOK) {
 		ret = knotd_mod_stats_add(mod, "nodata", 1, NULL);
 	}
+	if (ret == KNOT_EOK) {
+		ret = knotd_mod_stats_add(mod, "cname", 1, NULL);
+	}
+	if (ret == KNOT_EOK) {
+		ret = knotd_mod_stats_add(mod, "txt", MAILSRV_SERVICE_COUNT, service_to_str);
+	}
 
 	return ret;
 }
 
 /*! \brief One module instance: one zone that uses one configuration. */
 typedef struct {
-	mailsrv_answer_conf_t answer;
+	mailsrv_settings_t settings;
 	const mailsrv_table_t *table;
 	mailsrv_shared_t *shared;
-	mailsrv_target_t *target;
 } mailsrv_instance_t;
 
 static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
@@ -194,8 +111,8 @@ static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
 
 	const mailsrv_instance_t *inst = knotd_mod_ctx(mod);
 	mailsrv_answered_t answered;
-	knotd_in_state_t next = mailsrv_answer(&inst->answer, inst->table, state, pkt, qdata,
-	                                       &answered);
+	knotd_in_state_t next = mailsrv_answer(&inst->settings.answer, inst->table, state, pkt,
+	                                       qdata, &answered);
 
 	unsigned thread = qdata->params->thread_id;
 	switch (answered.action) {
@@ -208,6 +125,12 @@ static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
 	case MAILSRV_NODATA:
 		knotd_mod_stats_incr(mod, thread, CTR_NODATA, 0, 1);
 		break;
+	case MAILSRV_CNAME:
+		knotd_mod_stats_incr(mod, thread, CTR_CNAME, 0, 1);
+		break;
+	case MAILSRV_TXT:
+		knotd_mod_stats_incr(mod, thread, CTR_TXT, answered.service, 1);
+		break;
 	default:
 		break;
 	}
@@ -218,39 +141,8 @@ static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
 static void instance_free(mailsrv_instance_t *inst)
 {
 	mailsrv_registry_put(inst->shared);
-	free(inst->target);
+	mailsrv_settings_deinit(&inst->settings);
 	free(inst);
-}
-
-/*! \brief Reads the answer settings of the instance. */
-static int load_answer_conf(knotd_mod_t *mod, mailsrv_instance_t *inst)
-{
-	mailsrv_answer_conf_t *conf = &inst->answer;
-
-	knotd_conf_t val = knotd_conf_mod(mod, MOD_TARGET);
-	mailsrv_name_t name;
-	const char *reason;
-	if (val.count == 0 || !parse_target(val.single.string, &name, &reason)) {
-		return KNOT_EINVAL; // Refused by the configuration check.
-	}
-	inst->target = mailsrv_target_new(&name);
-	if (inst->target == NULL) {
-		return KNOT_ENOMEM;
-	}
-	conf->target = inst->target;
-
-	conf->ttl = knotd_conf_mod(mod, MOD_TTL).single.integer;
-	conf->unavailable = knotd_conf_mod(mod, MOD_UNAVAILABLE).single.boolean;
-	conf->zone_size = knot_dname_size(knotd_mod_zone(mod));
-
-	val = knotd_conf_mod(mod, MOD_SERVICE);
-	conf->services = (val.count == 0) ? mailsrv_catalog_defaults() : 0;
-	for (size_t i = 0; i < val.count; i++) {
-		conf->services |= 1U << val.multi[i].option;
-	}
-	knotd_conf_free(&val);
-
-	return KNOT_EOK;
 }
 
 /*! \brief Logs what getting the shared table did. */
@@ -311,21 +203,20 @@ static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
 /*! \brief Gets the shared domain table of the instance's sources. */
 static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 {
-	knotd_conf_t domains = knotd_conf_mod(mod, MOD_DOMAIN);
-	knotd_conf_t files = knotd_conf_mod(mod, MOD_DOMAIN_FILE);
 	mailsrv_sources_t sources;
+	knotd_conf_t domains, files;
 	mailsrv_shared_info_t info = { 0 };
 
-	int ret = sources_init(&sources, &domains, &files);
+	int ret = mailsrv_sources_read(&sources, &domains, &files, get_mod_item, mod);
 	if (ret == KNOT_EOK) {
 		ret = mailsrv_registry_get(&sources, &inst->shared, &info);
 		if (ret == KNOT_EOK) {
 			log_table(mod, &sources, &info);
 		}
-		sources_deinit(&sources);
+		mailsrv_sources_deinit(&sources);
+		knotd_conf_free(&domains);
+		knotd_conf_free(&files);
 	}
-	knotd_conf_free(&domains);
-	knotd_conf_free(&files);
 
 	if (ret != KNOT_EOK) {
 		knotd_mod_log(mod, LOG_ERR, "failed to load domain list (%s)", knot_strerror(ret));
@@ -343,7 +234,12 @@ int mailsrv_load(knotd_mod_t *mod)
 		return KNOT_ENOMEM;
 	}
 
-	int ret = load_answer_conf(mod, inst);
+	char err[MAILSRV_ERR_SIZE];
+	int ret = mailsrv_settings_read(&inst->settings, get_mod_item, mod, err);
+	if (ret == KNOT_EINVAL) {
+		knotd_mod_log(mod, LOG_ERR, "invalid configuration (%s)", err);
+	}
+	inst->settings.answer.zone_size = knot_dname_size(knotd_mod_zone(mod));
 	if (ret == KNOT_EOK) {
 		ret = load_table(mod, inst);
 	}
@@ -355,7 +251,7 @@ int mailsrv_load(knotd_mod_t *mod)
 		return ret;
 	}
 
-	mailsrv_check_zone(mod);
+	mailsrv_check_zone(mod, &inst->settings.answer);
 	knotd_mod_ctx_set(mod, inst);
 
 	// Last: knotd keeps hooks of a failed load() registered.
@@ -378,4 +274,4 @@ void mailsrv_unload(knotd_mod_t *mod)
 }
 
 KNOTD_MOD_API(mailsrv, KNOTD_MOD_FLAG_SCOPE_ZONE,
-              mailsrv_load, mailsrv_unload, mailsrv_conf, mailsrv_conf_check);
+              mailsrv_load, mailsrv_unload, mailsrv_schema, mailsrv_conf_check);

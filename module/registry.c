@@ -28,7 +28,7 @@ struct mailsrv_shared {
 	char **files;                  /*!< Paths of the file sources. */
 	size_t file_count;
 	mailsrv_file_state_t *states;  /*!< Files as read into the table. */
-	size_t max_default_size;       /*!< Longest domain without its own target. */
+	size_t max_size;               /*!< Longest listed domain. */
 	mailsrv_file_state_t *failed;  /*!< Files as found invalid last (or NULL). */
 };
 
@@ -232,10 +232,11 @@ static mailsrv_shared_t *shared_find(const sources_key_t *key)
 	return shared;
 }
 
-/*! \brief Does a relative target fit every domain that uses it? */
-static bool target_fits(const mailsrv_target_t *target, size_t max_default_size)
+/*! \brief Does a relative target fit every listed domain? */
+static bool target_fits(const mailsrv_target_t *target, size_t max_size)
 {
-	return !target->relative || target->size + max_default_size <= KNOT_DNAME_MAXLEN;
+	return target == NULL || !target->relative ||
+	       target->size + max_size <= KNOT_DNAME_MAXLEN;
 }
 
 int mailsrv_registry_check(const mailsrv_sources_t *sources, const mailsrv_target_t *target,
@@ -257,13 +258,13 @@ int mailsrv_registry_check(const mailsrv_sources_t *sources, const mailsrv_targe
 	// A table that holds the current files is valid: nothing to read.
 	mailsrv_shared_t *shared = shared_find(&key);
 	if (shared != NULL && !files_changed(shared->states, now, shared->file_count) &&
-	    target_fits(target, shared->max_default_size)) {
+	    target_fits(target, shared->max_size)) {
 		goto done;
 	}
 
 	pending_t *pending;
 	ret = current_list(sources, &key, now, &pending, err);
-	if (ret == KNOT_EOK) {
+	if (ret == KNOT_EOK && target != NULL) {
 		ret = mailsrv_list_check_target(&pending->list, target, err);
 		// A valid list waits for load(); the next check reuses it too.
 		(ret == KNOT_EOK) ? pending_put(pending) : pending_free(pending);
@@ -282,7 +283,7 @@ static void shared_set_files(mailsrv_shared_t *shared, const mailsrv_list_t *lis
 	for (size_t i = 0; i < list->file_count; i++) {
 		shared->states[i] = list->files[i].state;
 	}
-	shared->max_default_size = list->max_default_size;
+	shared->max_size = list->max_size;
 	free(shared->failed);
 	shared->failed = NULL;
 }

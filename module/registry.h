@@ -61,7 +61,7 @@ typedef struct {
  *        list read here is kept for the next mailsrv_registry_get().
  *
  * \param sources  Sources of the domains.
- * \param target   Configured target (a relative one must fit every domain).
+ * \param target   The longest relative target (must fit every domain), or NULL.
  * \param err      Error message (an invalid source: FILE:LINE: reason).
  *
  * \return KNOT_EOK, or an error code with \a err.

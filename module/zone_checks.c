@@ -23,8 +23,8 @@ static bool ref_is(const knotd_conf_val_t *ref, const char *name)
 	       memcmp(ref->data + 1, name, len) == 0;
 }
 
-/*! \brief Does onlinesign's nsec-bitmap (of the module id in \a ref) hold SRV? */
-static bool bitmap_has_srv(knotd_mod_t *mod, const knotd_conf_val_t *ref)
+/*! \brief Does onlinesign's nsec-bitmap (of the module id in \a ref) hold \a type? */
+static bool bitmap_has(knotd_mod_t *mod, const knotd_conf_val_t *ref, const char *type)
 {
 	// Without an id, onlinesign runs with its defaults: A and AAAA.
 	size_t name_size = 1 + ref->data[0];
@@ -37,14 +37,26 @@ static bool bitmap_has_srv(knotd_mod_t *mod, const knotd_conf_val_t *ref)
 	knotd_conf_t bitmap = knotd_conf(mod, C_MOD_ONLINESIGN, C_NSEC_BITMAP, &id);
 	bool found = false;
 	for (size_t i = 0; i < bitmap.count && !found; i++) {
-		found = strcasecmp(bitmap.multi[i].string, "SRV") == 0;
+		found = strcasecmp(bitmap.multi[i].string, type) == 0;
 	}
 	knotd_conf_free(&bitmap);
 
 	return found;
 }
 
-void mailsrv_check_zone(knotd_mod_t *mod)
+/*! \brief Does the instance answer TXT records? */
+static bool answers_txt(const mailsrv_answer_conf_t *answer)
+{
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		if (answer->txt[i] != NULL) {
+			return true;
+		}
+	}
+
+	return false;
+}
+
+void mailsrv_check_zone(knotd_mod_t *mod, const mailsrv_answer_conf_t *answer)
 {
 	const knot_dname_t *zone = knotd_mod_zone(mod);
 
@@ -66,11 +78,18 @@ void mailsrv_check_zone(knotd_mod_t *mod)
 			knotd_mod_log(mod, LOG_WARNING, "synthesized records are not signed "
 			              "(mod-onlinesign listed before mod-mailsrv), validating "
 			              "resolvers will reject them; list mod-mailsrv first");
-		} else if (ref_is(ref, ONLINESIGN_NAME) && !bitmap_has_srv(mod, ref)) {
-			knotd_mod_log(mod, LOG_WARNING, "SRV records are denied by NSEC "
-			              "(SRV not in mod-onlinesign's nsec-bitmap), resolvers "
-			              "with aggressive NSEC will not find them; add SRV to "
-			              "nsec-bitmap");
+		} else if (ref_is(ref, ONLINESIGN_NAME)) {
+			// Other types' NODATA proofs must not deny what the module answers.
+			const char *types[] = { "SRV", answers_txt(answer) ? "TXT" : NULL };
+			for (int t = 0; t < 2 && types[t] != NULL; t++) {
+				if (bitmap_has(mod, ref, types[t])) {
+					continue;
+				}
+				knotd_mod_log(mod, LOG_WARNING, "%s records are denied by NSEC "
+				              "(%s not in mod-onlinesign's nsec-bitmap), resolvers "
+				              "with aggressive NSEC will not find them; add %s to "
+				              "nsec-bitmap", types[t], types[t], types[t]);
+			}
 		}
 	}
 	knotd_conf_free(&refs);

@@ -17,8 +17,15 @@
 
 #include <knot/module.h>
 
-/*! \brief Logs a warning for each such problem of the instance's zone. */
-void mailsrv_check_zone(knotd_mod_t *mod);
+#include "module/answer.h"
+
+/*!
+ * \brief Logs a warning for each such problem of the instance's zone.
+ *
+ * \param answer  The instance's answer settings (TXT records need TXT in
+ *                the NSEC bitmap too).
+ */
+void mailsrv_check_zone(knotd_mod_t *mod, const mailsrv_answer_conf_t *answer);
 
 /*! \brief Logs a warning about knotd bugs that take the module away. */
 void mailsrv_check_knotd(knotd_mod_t *mod);

@@ -74,6 +74,7 @@ class Operator(harness.DnsTestCase):
             "[example.com.] mod-mailsrv.unavailable[imap] = 1",
             "[example.com.] mod-mailsrv.unavailable[pop3] = 1",
             "[example.com.] mod-mailsrv.nodata = 3",
+            "[example.com.] mod-mailsrv.cname = 0",  # single counters show zero too
         ]))
 
     def test_log_lines(self):

@@ -53,17 +53,69 @@ static void test_catalog(void **state)
 	assert_int_equal(mailsrv_catalog_find(DNAME("\x06""_imap\xd3")), -1);
 	assert_int_equal(mailsrv_catalog_defaults(), 0x3);
 
-	// RFC 6186 / RFC 8314 ports and the documented priorities.
-	const uint16_t ports[] = { 465, 993, 995, 587, 143, 110 };
-	const uint16_t prios[] = { 10, 10, 20, 20, 20, 30 };
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x0d""_AutoDiscover")), 9);
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x09""_carddavs")), MAILSRV_CARDDAVS);
+	assert_int_equal(mailsrv_catalog_find(DNAME("\x0e""_autodiscovers")), -1);
+
+	// RFC 6186 / RFC 8314 / RFC 8620 / RFC 6764 ports and the documented priorities.
+	const uint16_t ports[] = { 465, 993, 995, 587, 143, 110, 443, 443, 443, 443, 465 };
+	const uint16_t prios[] = { 10, 10, 20, 20, 20, 30, 10, 10, 10, 10, 10 };
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
 		assert_int_equal(mailsrv_catalog[i].port, ports[i]);
 		assert_int_equal(mailsrv_catalog[i].priority, prios[i]);
 		assert_int_equal(mailsrv_catalog[i].weight, 1);
 		assert_string_equal(mailsrv_catalog_names[i].name, mailsrv_catalog[i].name);
 		assert_int_equal(mailsrv_catalog_names[i].id, i);
+		mailsrv_record_t record = mailsrv_catalog_record(i);
+		assert_int_equal(record.port, ports[i]);
+		assert_null(record.target);
 	}
 	assert_null(mailsrv_catalog_names[MAILSRV_SERVICE_COUNT].name);
+}
+
+static void test_record_parse(void **state)
+{
+	(void)state;
+	int service;
+	mailsrv_record_t record;
+	char reason[MAILSRV_REASON_SIZE];
+
+	assert_true(mailsrv_record_parse("submission 5 2 587 smtp.example.net.", &service,
+	                                 &record, reason));
+	assert_int_equal(service, 3);
+	assert_int_equal(record.priority, 5);
+	assert_int_equal(record.weight, 2);
+	assert_int_equal(record.port, 587);
+	assert_false(record.target->relative);
+	assert_memory_equal(record.target->wire, "\x04""smtp\x07""example\x03""net\x00", 18);
+	free(record.target);
+
+	// "-" keeps the catalog's values; a relative target is per domain.
+	assert_true(mailsrv_record_parse("imaps - - 10993 imap", &service, &record, reason));
+	assert_int_equal(service, 1);
+	assert_int_equal(record.priority, 10);
+	assert_int_equal(record.weight, 1);
+	assert_int_equal(record.port, 10993);
+	assert_true(record.target->relative);
+	free(record.target);
+	assert_true(mailsrv_record_parse("  jmap 0 0 8443 -  ", &service, &record, reason));
+	assert_int_equal(record.port, 8443);
+	assert_null(record.target);
+
+	const struct { const char *txt, *reason; } bad[] = {
+		{ "imaps 10 1 993", "expected 'SERVICE PRIORITY WEIGHT PORT TARGET' ('-' keeps a default)" },
+		{ "imaps 10 1 993 a. extra", "expected 'SERVICE PRIORITY WEIGHT PORT TARGET' ('-' keeps a default)" },
+		{ "smtp 10 1 25 a.", "unknown service 'smtp'" },
+		{ "imaps 65536 1 993 a.", "invalid priority '65536' (0 to 65535 or '-')" },
+		{ "imaps 1 x 993 a.", "invalid weight 'x' (0 to 65535 or '-')" },
+		{ "imaps 1 1 -5 a.", "invalid port '-5' (0 to 65535 or '-')" },
+		{ "imaps 1 1 993 a_b.", "invalid target 'a_b.' (invalid character '_')" },
+		{ "imaps 1 1 993 .", "invalid target '.' (not a host name)" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_false(mailsrv_record_parse(bad[i].txt, &service, &record, reason));
+		assert_string_equal(reason, bad[i].reason);
+	}
 }
 
 static void test_qname_parse(void **state)
@@ -96,6 +148,21 @@ static void test_qname_parse(void **state)
 	assert_true(mailsrv_qname_parse(name, &q));
 	assert_int_equal(q.kind, MAILSRV_NAME_DOMAIN);
 
+	// autoconfig.D and autodiscover.D (any case); not at the root.
+	name = DNAME("\x0a""AutoConfig\x07""example\x03""com");
+	assert_true(mailsrv_qname_parse(name, &q));
+	assert_int_equal(q.kind, MAILSRV_NAME_AUTOCONFIG);
+	assert_ptr_equal(q.domain, name + 11);
+	name = DNAME("\x0c""autodiscover\x07""example\x03""com");
+	assert_true(mailsrv_qname_parse(name, &q));
+	assert_int_equal(q.kind, MAILSRV_NAME_AUTODISCOVER);
+	assert_true(mailsrv_qname_parse(DNAME("\x0a""autoconfig"), &q));
+	assert_int_equal(q.kind, MAILSRV_NAME_DOMAIN);
+	assert_true(mailsrv_qname_parse(DNAME("\x0a""autoconfiG\x01""x"), &q));
+	assert_int_equal(q.kind, MAILSRV_NAME_AUTOCONFIG);
+	assert_true(mailsrv_qname_parse(DNAME("\x0a""autoc0nfig\x01""x"), &q));
+	assert_int_equal(q.kind, MAILSRV_NAME_DOMAIN);
+
 	// Not ours: _udp, unknown services, root domain, other underscore names.
 	assert_false(mailsrv_qname_parse(DNAME(""), &q));
 	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x04""_udp\x01""x"), &q));
@@ -105,6 +172,7 @@ static void test_qname_parse(void **state)
 	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x01""x\x04""_tcp\x01""x"), &q));
 	assert_false(mailsrv_qname_parse(DNAME("\x05""_tcpx\x01""x"), &q));
 	assert_false(mailsrv_qname_parse(DNAME("\x04""_tdp\x01""x"), &q));
+	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x04""\x7f""tcp\x01""x"), &q));
 	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x04""_t\x03p\x01""x"), &q));
 }
 
@@ -147,6 +215,25 @@ static void test_action(void **state)
 	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_ANY, &svc[3], false), MAILSRV_UNAVAILABLE);
 	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_AAAA, &svc[5], false), MAILSRV_NODATA);
 	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &svc[1], false), MAILSRV_SRV);
+
+	// CNAME at autoconfig.D and autodiscover.D only where the zone has nothing.
+	mailsrv_qname_t ac = { .kind = MAILSRV_NAME_AUTOCONFIG };
+	mailsrv_qname_t ad = { .kind = MAILSRV_NAME_AUTODISCOVER };
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_A, &ac, false), MAILSRV_CNAME);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_MX, &ad, false), MAILSRV_CNAME);
+	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_A, &ac, false), MAILSRV_KEEP);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_A, &ac, true), MAILSRV_KEEP);
+
+	// TXT at an enabled service with a context path.
+	uint8_t path[] = "\x0b""path=/dav/x";
+	conf.services |= 1U << MAILSRV_CALDAVS;
+	conf.txt[MAILSRV_CALDAVS] = path;
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_TXT, &svc[MAILSRV_CALDAVS], false),
+	                 MAILSRV_TXT);
+	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_TXT, &svc[MAILSRV_CALDAVS], false),
+	                 MAILSRV_TXT);
+	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_TXT, &svc[MAILSRV_CARDDAVS], false),
+	                 MAILSRV_NODATA);
 }
 
 static mailsrv_target_t *target(const char *wire, size_t size, bool relative)
@@ -161,16 +248,17 @@ static mailsrv_target_t *target(const char *wire, size_t size, bool relative)
 static void test_rdata(void **state)
 {
 	(void)state;
-	uint8_t rdata[MAILSRV_SRV_RDATA_MAX];
+	uint8_t rdata[MAILSRV_RDATA_MAX];
 	const uint8_t *domain = DNAME("\x07""example\x03""com");
 
 	mailsrv_target_t *abs = target("\x04""mail\x07""example\x03""net\x00", 18, false);
-	size_t len = mailsrv_srv_rdata(rdata, &mailsrv_catalog[0], abs, domain, 13);
+	mailsrv_record_t records[2] = { mailsrv_catalog_record(0), mailsrv_catalog_record(1) };
+	size_t len = mailsrv_srv_rdata(rdata, &records[0], abs, domain, 13);
 	assert_int_equal(len, 24);
 	assert_memory_equal(rdata, "\x00\x0a\x00\x01\x01\xd1" "\x04""mail\x07""example\x03""net\x00", 24);
 
 	mailsrv_target_t *rel = target("\x04""imap", 5, true);
-	len = mailsrv_srv_rdata(rdata, &mailsrv_catalog[1], rel, domain, 13);
+	len = mailsrv_srv_rdata(rdata, &records[1], rel, domain, 13);
 	assert_int_equal(len, 24);
 	assert_memory_equal(rdata, "\x00\x0a\x00\x01\x03\xe1" "\x04""imap\x07""example\x03""com\x00", 24);
 
@@ -187,8 +275,8 @@ static void test_rdata(void **state)
 	}
 	assert_int_equal(knot_dname_size(long_domain), 249);
 	mailsrv_target_t *rel7 = target("\x06""abcdef", 7, true);
-	assert_int_equal(mailsrv_srv_rdata(rdata, &mailsrv_catalog[1], rel, long_domain, 249), 6 + 254);
-	assert_int_equal(mailsrv_srv_rdata(rdata, &mailsrv_catalog[1], rel7, long_domain, 249), 0);
+	assert_int_equal(mailsrv_srv_rdata(rdata, &records[1], rel, long_domain, 249), 6 + 254);
+	assert_int_equal(mailsrv_srv_rdata(rdata, &records[1], rel7, long_domain, 249), 0);
 
 	free(abs);
 	free(rel);
@@ -220,6 +308,9 @@ static int fixture_setup(void **state)
 		.services = 0x3,
 		.zone_size = 13, // example.com.
 	};
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		f->conf.records[i] = mailsrv_catalog_record(i);
+	}
 	*state = f;
 	return 0;
 }
@@ -408,6 +499,7 @@ int main(void)
 	rcu_register_thread();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_catalog),
+		cmocka_unit_test(test_record_parse),
 		cmocka_unit_test(test_qname_parse),
 		cmocka_unit_test(test_action),
 		cmocka_unit_test(test_rdata),

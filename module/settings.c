@@ -1,0 +1,322 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "module/settings.h"
+
+#define MOD_TARGET		"\x06""target"
+#define MOD_DOMAIN		"\x06""domain"
+#define MOD_DOMAIN_FILE		"\x0b""domain-file"
+#define MOD_TTL			"\x03""ttl"
+#define MOD_SERVICE		"\x07""service"
+#define MOD_UNAVAILABLE		"\x0b""unavailable"
+#define MOD_SERVICE_RECORD	"\x0e""service-record"
+#define MOD_AUTOCONFIG		"\x0a""autoconfig"
+#define MOD_AUTODISCOVER	"\x0c""autodiscover"
+#define MOD_CALDAV_PATH		"\x0b""caldav-path"
+#define MOD_CARDDAV_PATH	"\x0c""carddav-path"
+
+/* knotd prints err_str after the check returns. */
+static __thread char item_err[MAILSRV_ERR_SIZE];
+
+/*! \brief Parses a host name item: absolute, or relative to each domain. */
+static bool parse_host(const char *txt, mailsrv_name_t *name, char reason[MAILSRV_REASON_SIZE])
+{
+	if (!mailsrv_name_parse(txt, strlen(txt), name, reason)) {
+		return false;
+	}
+	if (name->size == 1 && name->absolute) {
+		snprintf(reason, MAILSRV_REASON_SIZE,
+		         "'.' is not a host name (use the 'unavailable' item)");
+		return false;
+	}
+
+	return true;
+}
+
+static int check_host(knotd_conf_check_args_t *args)
+{
+	mailsrv_name_t name;
+	if (!parse_host((const char *)args->data, &name, item_err)) {
+		args->err_str = item_err;
+		return KNOT_EINVAL;
+	}
+
+	return KNOT_EOK;
+}
+
+static int check_domain(knotd_conf_check_args_t *args)
+{
+	mailsrv_name_t name;
+	if (!mailsrv_name_from_wire(args->data, &name, item_err)) {
+		args->err_str = item_err;
+		return KNOT_EINVAL;
+	}
+	if (name.size == 1) {
+		args->err_str = "the root is not a mail domain";
+		return KNOT_EINVAL;
+	}
+
+	return KNOT_EOK;
+}
+
+static int check_domain_file(knotd_conf_check_args_t *args)
+{
+	// knotd and knotc may run in different directories.
+	if (args->data[0] != '/') {
+		args->err_str = "not an absolute path";
+		return KNOT_EINVAL;
+	}
+
+	return KNOT_EOK;
+}
+
+static int check_record(knotd_conf_check_args_t *args)
+{
+	int service;
+	mailsrv_record_t record;
+	if (!mailsrv_record_parse((const char *)args->data, &service, &record, item_err)) {
+		args->err_str = item_err;
+		return KNOT_EINVAL;
+	}
+	free(record.target);
+
+	return KNOT_EOK;
+}
+
+/*! \brief The longest "path=..." that fits a TXT character-string. */
+#define PATH_MAX_LEN	(255 - 5)
+
+static int check_path(knotd_conf_check_args_t *args)
+{
+	// An absolute URL path (RFC 6764 section 4): printable, no spaces.
+	const char *path = (const char *)args->data;
+	size_t len = strlen(path);
+	if (path[0] != '/' || len > PATH_MAX_LEN) {
+		args->err_str = "expected an absolute path of at most 250 characters";
+		return KNOT_EINVAL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (path[i] <= ' ' || path[i] >= 0x7f) {
+			args->err_str = "invalid character in path";
+			return KNOT_EINVAL;
+		}
+	}
+
+	return KNOT_EOK;
+}
+
+const yp_item_t mailsrv_schema[] = {
+	{ MOD_TARGET,         YP_TSTR,   YP_VNONE, YP_FNONE, { check_host } },
+	{ MOD_DOMAIN,         YP_TDNAME, YP_VNONE, YP_FMULTI, { check_domain } },
+	{ MOD_DOMAIN_FILE,    YP_TSTR,   YP_VNONE, YP_FMULTI, { check_domain_file } },
+	{ MOD_TTL,            YP_TINT,   YP_VINT = { 0, INT32_MAX, 3600, YP_STIME } },
+	{ MOD_SERVICE,        YP_TOPT,   YP_VOPT = { mailsrv_catalog_names, 0 }, YP_FMULTI },
+	{ MOD_UNAVAILABLE,    YP_TBOOL,  YP_VBOOL = { false } },
+	{ MOD_SERVICE_RECORD, YP_TSTR,   YP_VNONE, YP_FMULTI, { check_record } },
+	{ MOD_AUTOCONFIG,     YP_TSTR,   YP_VNONE, YP_FNONE, { check_host } },
+	{ MOD_AUTODISCOVER,   YP_TSTR,   YP_VNONE, YP_FNONE, { check_host } },
+	{ MOD_CALDAV_PATH,    YP_TSTR,   YP_VNONE, YP_FNONE, { check_path } },
+	{ MOD_CARDDAV_PATH,   YP_TSTR,   YP_VNONE, YP_FNONE, { check_path } },
+	{ NULL }
+};
+
+/*! \brief Keeps a target owned by the settings; tracks the longest relative one. */
+static mailsrv_target_t *own_target(mailsrv_settings_t *settings, const mailsrv_name_t *name,
+                                    mailsrv_target_t *target)
+{
+	if (target == NULL && (target = mailsrv_target_new(name)) == NULL) {
+		return NULL;
+	}
+	size_t i = 0;
+	while (settings->targets[i] != NULL) {
+		i++;
+	}
+	settings->targets[i] = target;
+	if (target->relative && (settings->longest_relative == NULL ||
+	                         target->size > settings->longest_relative->size)) {
+		settings->longest_relative = target;
+	}
+
+	return target;
+}
+
+/*! \brief Reads an optional host item into a target (NULL if absent). */
+static int read_host(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void *ctx,
+                     const yp_name_t *item, const mailsrv_target_t **target,
+                     char err[MAILSRV_ERR_SIZE])
+{
+	knotd_conf_t val = get(ctx, item);
+	*target = NULL;
+	if (val.count == 0) {
+		return KNOT_EOK;
+	}
+	mailsrv_name_t name;
+	char reason[MAILSRV_REASON_SIZE];
+	if (!parse_host(val.single.string, &name, reason)) {
+		snprintf(err, MAILSRV_ERR_SIZE, "%s: %s", item + 1, reason);
+		return KNOT_EINVAL;
+	}
+	*target = own_target(settings, &name, NULL);
+
+	return *target != NULL ? KNOT_EOK : KNOT_ENOMEM;
+}
+
+/*! \brief Reads the service records ('service-record' items). */
+static int read_records(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void *ctx,
+                        char err[MAILSRV_ERR_SIZE])
+{
+	mailsrv_answer_conf_t *answer = &settings->answer;
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		answer->records[i] = mailsrv_catalog_record(i);
+	}
+
+	knotd_conf_t val = get(ctx, MOD_SERVICE_RECORD);
+	uint32_t seen = 0;
+	int ret = KNOT_EOK;
+	for (size_t i = 0; i < val.count && ret == KNOT_EOK; i++) {
+		int service;
+		mailsrv_record_t record;
+		char reason[MAILSRV_REASON_SIZE];
+		if (!mailsrv_record_parse(val.multi[i].string, &service, &record, reason)) {
+			snprintf(err, MAILSRV_ERR_SIZE, "service-record '%.100s': %s",
+			         val.multi[i].string, reason);
+			ret = KNOT_EINVAL;
+		} else if (seen & (1U << service) || !(answer->services & (1U << service))) {
+			snprintf(err, MAILSRV_ERR_SIZE, "service-record '%.100s': %s",
+			         val.multi[i].string, (seen & (1U << service)) ?
+			         "a second record for the service" : "the service is not in 'service'");
+			free(record.target);
+			ret = KNOT_EINVAL;
+		} else {
+			seen |= 1U << service;
+			if (record.target != NULL && own_target(settings, NULL, record.target) == NULL) {
+				free(record.target);
+				ret = KNOT_ENOMEM;
+			}
+			answer->records[service] = record;
+		}
+	}
+	knotd_conf_free(&val);
+
+	return ret;
+}
+
+/*! \brief Reads a context path item into TXT rdata "path=PATH" (RFC 6764). */
+static int read_path(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void *ctx,
+                     const yp_name_t *item, int service, char err[MAILSRV_ERR_SIZE])
+{
+	knotd_conf_t val = get(ctx, item);
+	if (val.count == 0) {
+		return KNOT_EOK;
+	}
+	if (!(settings->answer.services & (1U << service))) {
+		snprintf(err, MAILSRV_ERR_SIZE, "%s: the service %s is not in 'service'",
+		         item + 1, mailsrv_catalog[service].name);
+		return KNOT_EINVAL;
+	}
+	size_t len = strlen(val.single.string);
+	uint8_t *txt = malloc(1 + 5 + len);
+	if (txt == NULL) {
+		return KNOT_ENOMEM;
+	}
+	txt[0] = 5 + len;
+	memcpy(txt + 1, "path=", 5);
+	memcpy(txt + 6, val.single.string, len);
+	settings->txt[service] = txt;
+	settings->answer.txt[service] = txt;
+
+	return KNOT_EOK;
+}
+
+int mailsrv_settings_read(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void *ctx,
+                          char err[MAILSRV_ERR_SIZE])
+{
+	memset(settings, 0, sizeof(*settings));
+	mailsrv_answer_conf_t *answer = &settings->answer;
+
+	if (get(ctx, MOD_TARGET).count == 0) {
+		snprintf(err, MAILSRV_ERR_SIZE, "no target specified");
+		return KNOT_EINVAL;
+	}
+	int ret = read_host(settings, get, ctx, MOD_TARGET, &answer->target, err);
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+
+	answer->ttl = get(ctx, MOD_TTL).single.integer;
+	answer->unavailable = get(ctx, MOD_UNAVAILABLE).single.boolean;
+	knotd_conf_t val = get(ctx, MOD_SERVICE);
+	answer->services = (val.count == 0) ? mailsrv_catalog_defaults() : 0;
+	for (size_t i = 0; i < val.count; i++) {
+		answer->services |= 1U << val.multi[i].option;
+	}
+	knotd_conf_free(&val);
+
+	ret = read_records(settings, get, ctx, err);
+	if (ret == KNOT_EOK) {
+		ret = read_host(settings, get, ctx, MOD_AUTOCONFIG, &answer->autoconfig, err);
+	}
+	if (ret == KNOT_EOK) {
+		ret = read_host(settings, get, ctx, MOD_AUTODISCOVER, &answer->autodiscover, err);
+	}
+	if (ret == KNOT_EOK) {
+		ret = read_path(settings, get, ctx, MOD_CALDAV_PATH, MAILSRV_CALDAVS, err);
+	}
+	if (ret == KNOT_EOK) {
+		ret = read_path(settings, get, ctx, MOD_CARDDAV_PATH, MAILSRV_CARDDAVS, err);
+	}
+	if (ret != KNOT_EOK) {
+		mailsrv_settings_deinit(settings);
+	}
+
+	return ret;
+}
+
+void mailsrv_settings_deinit(mailsrv_settings_t *settings)
+{
+	for (size_t i = 0; i < sizeof(settings->targets) / sizeof(settings->targets[0]); i++) {
+		free(settings->targets[i]);
+	}
+	for (size_t i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		free(settings->txt[i]);
+	}
+	memset(settings, 0, sizeof(*settings));
+}
+
+int mailsrv_sources_read(mailsrv_sources_t *sources, knotd_conf_t *domains,
+                         knotd_conf_t *files, mailsrv_conf_get_f get, void *ctx)
+{
+	*domains = get(ctx, MOD_DOMAIN);
+	*files = get(ctx, MOD_DOMAIN_FILE);
+	sources->domain_count = domains->count;
+	sources->file_count = files->count;
+	sources->domains = calloc(domains->count + 1, sizeof(*sources->domains));
+	sources->files = calloc(files->count + 1, sizeof(*sources->files));
+	if (sources->domains == NULL || sources->files == NULL) {
+		mailsrv_sources_deinit(sources);
+		knotd_conf_free(domains);
+		knotd_conf_free(files);
+		return KNOT_ENOMEM;
+	}
+	for (size_t i = 0; i < domains->count; i++) {
+		sources->domains[i] = domains->multi[i].dname;
+	}
+	for (size_t i = 0; i < files->count; i++) {
+		sources->files[i] = files->multi[i].string;
+	}
+
+	return KNOT_EOK;
+}
+
+void mailsrv_sources_deinit(mailsrv_sources_t *sources)
+{
+	free(sources->domains);
+	free(sources->files);
+	sources->domains = NULL;
+	sources->files = NULL;
+}

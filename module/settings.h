@@ -1,0 +1,63 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*!
+ * \file
+ *
+ * \brief The module's configuration: schema, and the answer settings read
+ *        from a mod-mailsrv section, both by the configuration check and by
+ *        load(), so that both apply the same rules.
+ */
+
+#pragma once
+
+#include <knot/module.h>
+
+#include "module/answer.h"
+#include "module/domain_list.h"
+
+/*! \brief The mod-mailsrv section. */
+extern const yp_item_t mailsrv_schema[];
+
+/*! \brief Reads one item: knotd_conf_check_item() or knotd_conf_mod(). */
+typedef knotd_conf_t (*mailsrv_conf_get_f)(void *ctx, const yp_name_t *item);
+
+/*! \brief Answer settings with the memory they own. */
+typedef struct {
+	mailsrv_answer_conf_t answer;
+	mailsrv_target_t *targets[MAILSRV_SERVICE_COUNT + 3]; /*!< Owned targets. */
+	uint8_t *txt[MAILSRV_SERVICE_COUNT];                   /*!< Owned TXT rdata. */
+	const mailsrv_target_t *longest_relative; /*!< Longest relative target (or NULL). */
+} mailsrv_settings_t;
+
+/*!
+ * \brief Reads and checks the answer settings of a section.
+ *
+ * \param settings  Output (free with mailsrv_settings_deinit()).
+ * \param get       Item reader.
+ * \param ctx       Its context.
+ * \param err       Why the settings are refused.
+ *
+ * \return KNOT_EOK, KNOT_EINVAL (with \a err), KNOT_ENOMEM.
+ */
+int mailsrv_settings_read(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void *ctx,
+                          char err[MAILSRV_ERR_SIZE]);
+
+/*! \brief Frees what the settings own. */
+void mailsrv_settings_deinit(mailsrv_settings_t *settings);
+
+/*!
+ * \brief Reads the domain sources of a section.
+ *
+ * \param sources  Output (free with mailsrv_sources_deinit()).
+ * \param domains  Output: the 'domain' values (free with knotd_conf_free()).
+ * \param files    Output: the 'domain-file' values (likewise).
+ *
+ * \return KNOT_EOK, KNOT_ENOMEM.
+ */
+int mailsrv_sources_read(mailsrv_sources_t *sources, knotd_conf_t *domains,
+                         knotd_conf_t *files, mailsrv_conf_get_f get, void *ctx);
+
+/*! \brief Frees the arrays of sources (not the values). */
+void mailsrv_sources_deinit(mailsrv_sources_t *sources);
