@@ -245,6 +245,14 @@ class Knot:
         return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=120,
                               env=ENV)
 
+    def zone_stats(self, zone, module="mod-mailsrv"):
+        """The non-zero counters (knotc 3.2 also prints single counters at 0,
+        3.4 and later do not)."""
+        res = self.knotc("zone-stats", zone, module)
+        if res.returncode != 0:
+            raise RuntimeError("knotc zone-stats: " + res.stdout + res.stderr)
+        return sorted(line for line in res.stdout.splitlines() if not line.endswith(" = 0"))
+
     def query(self, name, rdtype, tcp=False, timeout=2.0, dnssec=False):
         """One query without RD (as resolvers ask authoritative servers)."""
         q = dns.message.make_query(name, rdtype, want_dnssec=dnssec)
