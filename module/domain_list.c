@@ -467,8 +467,10 @@ bool mailsrv_file_changed(const mailsrv_file_state_t *known,
 static int read_file(const char *path, char **data, size_t *size,
                      mailsrv_file_state_t *state, char err[MAILSRV_ERR_SIZE])
 {
+	// O_NONBLOCK: a FIFO (or a device) must not hold the server in open() or
+	// read(); it is refused below as not a regular file.
 	// strerrordesc_np(): untranslated, so no locale lock in a server thread.
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int ret = knot_map_errno();
 		snprintf(err, MAILSRV_ERR_SIZE, "%s: cannot open (%s)", path,
