@@ -24,6 +24,7 @@
  */
 
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <urcu.h>
@@ -139,6 +140,12 @@ static const uint8_t *parent(const uint8_t *name)
 	return name[0] == 0 ? name : name + 1 + name[0];
 }
 
+/*! \brief Is \a label the label \a txt, in any ASCII letter case? */
+static bool is_label(const uint8_t *label, const char *txt)
+{
+	return label[0] == strlen(txt) && strncasecmp((const char *)label + 1, txt, label[0]) == 0;
+}
+
 /*! \brief Checks the SRV record of a HIT: owner, fields and target. */
 static void check_srv(const request_t *req, const knot_pkt_t *resp)
 {
@@ -222,14 +229,19 @@ static void run(const request_t *req, knotd_in_state_t state, knotd_query_proto_
 	FUZZ_CHECK(state == KNOTD_IN_STATE_MISS || state == KNOTD_IN_STATE_NODATA,
 	           "changed state %d", state);
 
-	// Every answer the module gives is for a listed domain or a parent of one.
+	// Every answer the module gives is for a listed domain or a parent of
+	// one (D), _tcp.D or _svc._tcp.D, with D at or below the apex.
 	const uint8_t *domain = req->name;
 	while (domain[0] != 0 && listed(domain) == NULL) {
 		domain = parent(domain);
 	}
-	FUZZ_CHECK(domain[0] != 0 && (domain == req->name || domain == parent(req->name) ||
-	                              domain == parent(parent(req->name))),
-	           "answered a name of no listed domain");
+	const uint8_t *second = parent(req->name);
+	FUZZ_CHECK(domain[0] != 0, "answered a name of no listed domain");
+	FUZZ_CHECK((domain == req->name && req->name[1] != '_') ||
+	           (domain == second && is_label(req->name, "_tcp")) ||
+	           (domain == parent(second) && is_label(second, "_tcp") &&
+	            mailsrv_catalog_find(req->name) >= 0),
+	           "answered a name that is no D, _tcp.D or _svc._tcp.D");
 	FUZZ_CHECK(knot_dname_size(domain) >= req->conf.zone_size, "domain above the apex");
 
 	switch (next) {
