@@ -262,8 +262,8 @@ static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_siz
 		return KNOT_ENOMEM;
 	}
 	if (list->count > before) {
-		if (name_size > list->max_size) {
-			list->max_size = name_size;
+		if (target_idx == 0 && name_size > list->max_default_size) {
+			list->max_default_size = name_size;
 		}
 		return KNOT_EOK;
 	}
@@ -483,8 +483,10 @@ bool mailsrv_file_changed(const mailsrv_file_state_t *known,
 static int read_file(const char *path, char **data, size_t *size,
                      mailsrv_file_state_t *state, char err[MAILSRV_ERR_SIZE])
 {
+	// O_NONBLOCK: a FIFO (or a device) must not hold the server in open() or
+	// read(); it is refused below as not a regular file.
 	// strerrordesc_np(): untranslated, so no locale lock in a server thread.
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int ret = knot_map_errno();
 		snprintf(err, MAILSRV_ERR_SIZE, "%s: cannot open (%s)", path,
@@ -651,7 +653,7 @@ int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t
 	for (size_t i = 0; i < list->count; i++) {
 		const mailsrv_list_entry_t *entry = &list->entries[i];
 		const uint8_t *name = mailsrv_list_name(list, entry);
-		if (entry->target == MAILSRV_LIST_ANCESTOR ||
+		if (entry->target != 0 ||   // Own target, or a parent only.
 		    target->size + knot_dname_size(name) <= KNOT_DNAME_MAXLEN) {
 			continue;
 		}

@@ -79,7 +79,7 @@ typedef struct {
 	mailsrv_list_file_t *files;    /*!< Domain files read. */
 	size_t file_count;
 	size_t files_max;
-	size_t max_size;               /*!< Longest listed domain. */
+	size_t max_default_size;       /*!< Longest domain without its own target. */
 	size_t duplicates;             /*!< Domains listed again with the same target. */
 	mailsrv_list_entry_t first_duplicate; /*!< Where the first one was listed again. */
 	mailsrv_list_index_t by_name;
@@ -203,9 +203,9 @@ int mailsrv_list_add_sources(mailsrv_list_t *list, const mailsrv_sources_t *sour
                              char err[MAILSRV_ERR_SIZE]);
 
 /*!
- * \brief Checks that a relative configured target fits every listed domain
- *        (names of at most 255 bytes; per-service and CNAME targets apply to
- *        domains with their own targets too).
+ * \brief Checks that a relative configured (or per-service) target fits
+ *        every domain that uses it: those without their own target (names
+ *        of at most 255 bytes).
  *
  * \return KNOT_EOK, or KNOT_EINVAL with \a err naming the domain.
  */

@@ -77,6 +77,24 @@ static unsigned long key_hash(const mailsrv_table_t *table, const table_key_t *k
 
 static void retire(retired_t *retired, void *ptr);
 
+/*!
+ * \brief The entry at an iterator, NULL past the last one.
+ *
+ * liburcu's cds_lfht_for_each_entry() computes the entry of the NULL node at
+ * the end (container_of(NULL)), which is undefined behaviour that UBSan
+ * reports; this loop never does.
+ */
+static table_entry_t *iter_entry(struct cds_lfht_iter *iter)
+{
+	struct cds_lfht_node *node = cds_lfht_iter_get_node(iter);
+	return node == NULL ? NULL : caa_container_of(node, table_entry_t, node);
+}
+
+/*! \brief Every entry of the table (under the read lock). */
+#define for_each_entry(ht, iter, entry) \
+	for (cds_lfht_first(ht, iter); ((entry) = iter_entry(iter)) != NULL; \
+	     cds_lfht_next(ht, iter))
+
 mailsrv_table_t *mailsrv_table_new(size_t size_hint)
 {
 	mailsrv_table_t *table = calloc(1, sizeof(*table));
@@ -115,7 +133,7 @@ void mailsrv_table_free(mailsrv_table_t *table)
 	struct cds_lfht_iter iter;
 	table_entry_t *entry;
 	rcu_read_lock();
-	cds_lfht_for_each_entry(table->ht, &iter, entry, node) {
+	for_each_entry(table->ht, &iter, entry) {
 		if (cds_lfht_del(table->ht, &entry->node) == 0) {
 			retire(&entries, entry);
 		}
@@ -400,7 +418,7 @@ int mailsrv_table_apply(mailsrv_table_t *table, mailsrv_list_t *list,
 	struct cds_lfht_iter iter;
 	table_entry_t *entry;
 	rcu_read_lock();
-	cds_lfht_for_each_entry(table->ht, &iter, entry, node) {
+	for_each_entry(table->ht, &iter, entry) {
 		if (mailsrv_list_find(list, entry->name) == NULL &&
 		    cds_lfht_del(table->ht, &entry->node) == 0) {
 			count_entry(table, entry, -1);

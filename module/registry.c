@@ -28,7 +28,7 @@ struct mailsrv_shared {
 	char **files;                  /*!< Paths of the file sources. */
 	size_t file_count;
 	mailsrv_file_state_t *states;  /*!< Files as read into the table. */
-	size_t max_size;               /*!< Longest listed domain. */
+	size_t max_default_size;       /*!< Longest domain without its own target. */
 	mailsrv_file_state_t *failed;  /*!< Files as found invalid last (or NULL). */
 };
 
@@ -232,11 +232,11 @@ static mailsrv_shared_t *shared_find(const sources_key_t *key)
 	return shared;
 }
 
-/*! \brief Does a relative target fit every listed domain? */
-static bool target_fits(const mailsrv_target_t *target, size_t max_size)
+/*! \brief Does a relative target fit every domain that uses it? */
+static bool target_fits(const mailsrv_target_t *target, size_t max_default_size)
 {
 	return target == NULL || !target->relative ||
-	       target->size + max_size <= KNOT_DNAME_MAXLEN;
+	       target->size + max_default_size <= KNOT_DNAME_MAXLEN;
 }
 
 int mailsrv_registry_check(const mailsrv_sources_t *sources, const mailsrv_target_t *target,
@@ -258,7 +258,7 @@ int mailsrv_registry_check(const mailsrv_sources_t *sources, const mailsrv_targe
 	// A table that holds the current files is valid: nothing to read.
 	mailsrv_shared_t *shared = shared_find(&key);
 	if (shared != NULL && !files_changed(shared->states, now, shared->file_count) &&
-	    target_fits(target, shared->max_size)) {
+	    target_fits(target, shared->max_default_size)) {
 		goto done;
 	}
 
@@ -283,7 +283,7 @@ static void shared_set_files(mailsrv_shared_t *shared, const mailsrv_list_t *lis
 	for (size_t i = 0; i < list->file_count; i++) {
 		shared->states[i] = list->files[i].state;
 	}
-	shared->max_size = list->max_size;
+	shared->max_default_size = list->max_default_size;
 	free(shared->failed);
 	shared->failed = NULL;
 }

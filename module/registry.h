@@ -61,7 +61,8 @@ typedef struct {
  *        list read here is kept for the next mailsrv_registry_get().
  *
  * \param sources  Sources of the domains.
- * \param target   The longest relative target (must fit every domain), or NULL.
+ * \param target   The longest relative configured or per-service target (it
+ *                 must fit every domain without its own target), or NULL.
  * \param err      Error message (an invalid source: FILE:LINE: reason).
  *
  * \return KNOT_EOK, or an error code with \a err.

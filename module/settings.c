@@ -125,9 +125,13 @@ const yp_item_t mailsrv_schema[] = {
 	{ NULL }
 };
 
-/*! \brief Keeps a target owned by the settings; tracks the longest relative one. */
+/*!
+ * \brief Keeps a target owned by the settings; tracks the longest relative SRV
+ *        target (a relative CNAME host is checked when answering: it replaces
+ *        the label 'autoconfig', so short ones always fit).
+ */
 static mailsrv_target_t *own_target(mailsrv_settings_t *settings, const mailsrv_name_t *name,
-                                    mailsrv_target_t *target)
+                                    mailsrv_target_t *target, bool srv)
 {
 	if (target == NULL && (target = mailsrv_target_new(name)) == NULL) {
 		return NULL;
@@ -137,7 +141,7 @@ static mailsrv_target_t *own_target(mailsrv_settings_t *settings, const mailsrv_
 		i++;
 	}
 	settings->targets[i] = target;
-	if (target->relative && (settings->longest_relative == NULL ||
+	if (srv && target->relative && (settings->longest_relative == NULL ||
 	                         target->size > settings->longest_relative->size)) {
 		settings->longest_relative = target;
 	}
@@ -145,9 +149,13 @@ static mailsrv_target_t *own_target(mailsrv_settings_t *settings, const mailsrv_
 	return target;
 }
 
-/*! \brief Reads an optional host item into a target (NULL if absent). */
+/*!
+ * \brief Reads an optional host item into a target (NULL if absent).
+ *
+ * \param srv  The host is an SRV target (not a CNAME's).
+ */
 static int read_host(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void *ctx,
-                     const yp_name_t *item, const mailsrv_target_t **target,
+                     const yp_name_t *item, bool srv, const mailsrv_target_t **target,
                      char err[MAILSRV_ERR_SIZE])
 {
 	knotd_conf_t val = get(ctx, item);
@@ -161,7 +169,7 @@ static int read_host(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void 
 		snprintf(err, MAILSRV_ERR_SIZE, "%s: %s", item + 1, reason);
 		return KNOT_EINVAL;
 	}
-	*target = own_target(settings, &name, NULL);
+	*target = own_target(settings, &name, NULL, srv);
 
 	return *target != NULL ? KNOT_EOK : KNOT_ENOMEM;
 }
@@ -194,7 +202,7 @@ static int read_records(mailsrv_settings_t *settings, mailsrv_conf_get_f get, vo
 			ret = KNOT_EINVAL;
 		} else {
 			seen |= 1U << service;
-			if (record.target != NULL && own_target(settings, NULL, record.target) == NULL) {
+			if (record.target != NULL && own_target(settings, NULL, record.target, true) == NULL) {
 				free(record.target);
 				ret = KNOT_ENOMEM;
 			}
@@ -243,7 +251,7 @@ int mailsrv_settings_read(mailsrv_settings_t *settings, mailsrv_conf_get_f get, 
 		snprintf(err, MAILSRV_ERR_SIZE, "no target specified");
 		return KNOT_EINVAL;
 	}
-	int ret = read_host(settings, get, ctx, MOD_TARGET, &answer->target, err);
+	int ret = read_host(settings, get, ctx, MOD_TARGET, true, &answer->target, err);
 	if (ret != KNOT_EOK) {
 		return ret;
 	}
@@ -259,10 +267,11 @@ int mailsrv_settings_read(mailsrv_settings_t *settings, mailsrv_conf_get_f get, 
 
 	ret = read_records(settings, get, ctx, err);
 	if (ret == KNOT_EOK) {
-		ret = read_host(settings, get, ctx, MOD_AUTOCONFIG, &answer->autoconfig, err);
+		ret = read_host(settings, get, ctx, MOD_AUTOCONFIG, false, &answer->autoconfig, err);
 	}
 	if (ret == KNOT_EOK) {
-		ret = read_host(settings, get, ctx, MOD_AUTODISCOVER, &answer->autodiscover, err);
+		ret = read_host(settings, get, ctx, MOD_AUTODISCOVER, false, &answer->autodiscover,
+		               err);
 	}
 	if (ret == KNOT_EOK) {
 		ret = read_path(settings, get, ctx, MOD_CALDAV_PATH, MAILSRV_CALDAVS, err);

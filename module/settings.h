@@ -28,7 +28,7 @@ typedef struct {
 	mailsrv_answer_conf_t answer;
 	mailsrv_target_t *targets[MAILSRV_SERVICE_COUNT + 3]; /*!< Owned targets. */
 	uint8_t *txt[MAILSRV_SERVICE_COUNT];                   /*!< Owned TXT rdata. */
-	const mailsrv_target_t *longest_relative; /*!< Longest relative target (or NULL). */
+	const mailsrv_target_t *longest_relative; /*!< Longest relative SRV target (or NULL). */
 } mailsrv_settings_t;
 
 /*!

@@ -253,9 +253,9 @@ class Knot:
             raise RuntimeError("knotc zone-stats: " + res.stdout + res.stderr)
         return sorted(line for line in res.stdout.splitlines() if not line.endswith(" = 0"))
 
-    def query(self, name, rdtype, tcp=False, timeout=2.0, dnssec=False):
+    def query(self, name, rdtype, tcp=False, timeout=2.0, dnssec=False, rdclass="IN"):
         """One query without RD (as resolvers ask authoritative servers)."""
-        q = dns.message.make_query(name, rdtype, want_dnssec=dnssec)
+        q = dns.message.make_query(name, rdtype, rdclass, want_dnssec=dnssec)
         q.flags &= ~dns.flags.RD
         if tcp:
             return dns.query.tcp(q, "127.0.0.1", port=self.port, timeout=timeout)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <cmocka.h>
@@ -172,6 +173,14 @@ static void test_file_errors(void **state)
 	assert_int_equal(mailsrv_list_add_file(&list, dir, err), KNOT_EINVAL);
 	snprintf(expected, sizeof(expected), "%s: not a regular file", dir);
 	assert_string_equal(err, expected);
+
+	// A FIFO without a writer: refused at once, open() must not wait.
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EINVAL);
+	snprintf(expected, sizeof(expected), "%s: not a regular file", path);
+	assert_string_equal(err, expected);
+	unlink(path);
 	mailsrv_list_deinit(&list);
 }
 
@@ -374,7 +383,7 @@ static void test_find(void **state)
 	memcpy(other->wire, "\x01""x", 3);
 	assert_int_equal(mailsrv_list_find_target(&list, other), -1);
 	free(other);
-	assert_int_equal(list.max_size, 11);
+	assert_int_equal(list.max_default_size, 11);
 	mailsrv_list_deinit(&list);
 }
 

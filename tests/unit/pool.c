@@ -1,0 +1,30 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tests/unit/pool.h"
+
+static uint8_t arena[1 << 20];
+static size_t arena_used;
+
+static void *arena_alloc(void *ctx, size_t len)
+{
+	(void)ctx;
+	len = (len + 7) & ~(size_t)7;
+	if (arena_used + len > sizeof(arena)) {
+		return NULL;
+	}
+	void *mem = arena + arena_used;
+	arena_used += len;
+	return mem;
+}
+
+knot_mm_t test_pool = { NULL, arena_alloc, NULL };
+
+void test_pool_reset(void)
+{
+	arena_used = 0;
+}
