@@ -2,8 +2,6 @@
  *  SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <string.h>
-
 #include "module/catalog.h"
 
 /* Ports: RFC 8314 (submissions) and RFC 6186; implicit TLS gets the better
@@ -28,9 +26,6 @@ const knot_lookup_t mailsrv_catalog_names[MAILSRV_SERVICE_COUNT + 1] = {
 	{ 0, NULL }
 };
 
-/*! \brief Longest owner label in the catalog, length byte included. */
-#define LABEL_MAX	13
-
 uint32_t mailsrv_catalog_defaults(void)
 {
 	uint32_t mask = 0;
@@ -43,23 +38,29 @@ uint32_t mailsrv_catalog_defaults(void)
 	return mask;
 }
 
+/*! \brief Is \a label the catalog label \a svc in any letter case? */
+static bool label_equal(const uint8_t *label, const uint8_t *svc)
+{
+	if (label[0] != svc[0]) {
+		return false;
+	}
+	// Catalog labels are '_' and lower-case letters and digits; (c | 0x20)
+	// equals a lower-case letter only for that letter's two cases.
+	for (int i = 1; i <= svc[0]; i++) {
+		uint8_t c = label[i], s = svc[i];
+		if (c != s && ((c | 0x20) != s || s < 'a' || s > 'z')) {
+			return false;
+		}
+	}
+
+	return true;
+}
+
 int mailsrv_catalog_find(const uint8_t *label)
 {
-	if (label[0] >= LABEL_MAX) {
-		return -1;
-	}
-
-	// Catalog labels are '_' and lower-case letters and digits.
-	uint8_t lower[LABEL_MAX];
-	lower[0] = label[0];
-	for (int i = 1; i <= label[0]; i++) {
-		uint8_t c = label[i];
-		lower[i] = (c >= 'A' && c <= 'Z') ? c | 0x20 : c;
-	}
-
+	// On the query path: compare in place, no lower-case copy, no memcmp().
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		const uint8_t *svc = mailsrv_catalog[i].label;
-		if (svc[0] == lower[0] && memcmp(svc + 1, lower + 1, lower[0]) == 0) {
+		if (label_equal(label, mailsrv_catalog[i].label)) {
 			return i;
 		}
 	}
