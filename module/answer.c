@@ -16,6 +16,19 @@ static bool is_tcp(const uint8_t *label)
 	       (label[3] | 0x20) == 'c' && (label[4] | 0x20) == 'p';
 }
 
+/*! \brief Has the wire-format name \a name upper-case letters? (Label
+ *         length bytes are at most 63, below 'A'.) */
+static bool has_upper(const uint8_t *name, size_t size)
+{
+	for (size_t i = 0; i < size; i++) {
+		if (name[i] >= 'A' && name[i] <= 'Z') {
+			return true;
+		}
+	}
+
+	return false;
+}
+
 bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
 {
 	if (qname[0] == 0) {
@@ -162,16 +175,26 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	}
 
 	// A domain above the zone apex belongs to another zone.
-	uint8_t domain[KNOT_DNAME_MAXLEN];
-	knot_dname_copy_lower(domain, qname.domain);
+	const uint8_t *domain = qname.domain;
 	size_t domain_size = knot_dname_size(domain);
 	if (domain_size < conf->zone_size) {
 		return state;
 	}
 
+	// The table's names are lower case, and so is knotd's query name
+	// (doc/knotd-facts.md): a name found as it is needs no lower-case copy.
+	// Any other knotd still gets answers for names in upper case.
 	const mailsrv_target_t *target;
+	uint8_t lower[KNOT_DNAME_MAXLEN];
 	if (!mailsrv_table_lookup(table, domain, domain_size, &target)) {
-		return state;
+		if (!has_upper(domain, domain_size)) {
+			return state;
+		}
+		knot_dname_copy_lower(lower, domain);
+		domain = lower;
+		if (!mailsrv_table_lookup(table, domain, domain_size, &target)) {
+			return state;
+		}
 	}
 
 	uint16_t qtype = knot_pkt_qtype(qdata->query);

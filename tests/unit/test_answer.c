@@ -205,6 +205,7 @@ typedef struct {
 	knot_pkt_t *resp;
 	knotd_qdata_params_t params;
 	knotd_qdata_t qdata;
+	const uint8_t *qdata_name; /*!< qdata->name if not the lower-case QNAME. */
 } fixture_t;
 
 static int fixture_setup(void **state)
@@ -251,7 +252,7 @@ static knotd_in_state_t run_sized(fixture_t *f, const char *qname_txt, uint16_t 
 	f->params = (knotd_qdata_params_t){ .proto = proto };
 	f->qdata = (knotd_qdata_t){
 		.query = f->query,
-		.name = knot_pkt_qname(f->query),
+		.name = f->qdata_name != NULL ? f->qdata_name : knot_pkt_qname(f->query),
 		.params = &f->params,
 		.mm = &pool,
 	};
@@ -307,6 +308,31 @@ static void test_hook_srv(void **state)
 	assert_memory_equal(f->resp->wire + an, "\xc0\x0c", 2);
 	assert_memory_equal(f->resp->wire + KNOT_WIRE_HEADER_SIZE,
 	                    "\x0c_SUBMISSIONS\x04_Tcp\x05OTHER", 24);
+}
+
+static void test_hook_upper_name(void **state)
+{
+	fixture_t *f = *state;
+	char txt[1024];
+
+	// knotd passes the lower-case QNAME; a name as asked is answered too.
+	f->qdata_name = DNAME("\x06""_IMAPS\x04""_TCP\x05""OTHER\x07""Example\x03""COM");
+	assert_int_equal(run(f, "_IMAPS._TCP.OTHER.Example.COM.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_imaps._tcp.other.example.com. 600 10 1 993 mx.other.example.com.");
+
+	f->qdata_name = DNAME("\x04""_Tcp\x01""Y\x07""example\x03""com");
+	assert_int_equal(run(f, "_Tcp.Y.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS,
+	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
+	f->qdata_name = DNAME("\x01""X\x01""y\x07""example\x03""com");
+	assert_int_equal(run(f, "X.y.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS,
+	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+	f->qdata_name = DNAME("\x06""_imaps\x04""_tcp\x04""NOPE\x07""example\x03""com");
+	assert_int_equal(run(f, "_imaps._tcp.NOPE.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
+	assert_int_equal(f->resp->rrset_count, 0);
+	f->qdata_name = NULL;
 }
 
 static void test_hook_nodata_keep(void **state)
@@ -404,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_action),
 		cmocka_unit_test(test_rdata),
 		cmocka_unit_test_setup_teardown(test_hook_srv, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_upper_name, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_nodata_keep, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_unavailable, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_truncation, fixture_setup, fixture_teardown),
