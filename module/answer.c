@@ -2,6 +2,7 @@
  *  SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <libknot/libknot.h>
@@ -113,28 +114,48 @@ size_t mailsrv_srv_rdata(uint8_t *rdata, const mailsrv_service_t *svc,
 	return 6 + target->size + domain_size;
 }
 
-/*! \brief Puts the SRV record into the answer section. */
-static knotd_in_state_t put_srv(knotd_in_state_t state, knot_pkt_t *pkt,
-                                knotd_qdata_t *qdata, const mailsrv_answer_conf_t *conf,
-                                const mailsrv_service_t *svc,
-                                const mailsrv_target_t *target,
-                                const uint8_t *domain, size_t domain_size)
+int mailsrv_answer_prepare(mailsrv_answer_conf_t *conf)
 {
-	// The record must live as long as the packet: the per-query pool.
-	knot_rdata_t *rdata = pkt->mm.alloc(pkt->mm.ctx,
-	                                    knot_rdata_size(MAILSRV_SRV_RDATA_MAX));
-	if (rdata == NULL) {
-		qdata->rcode = KNOT_RCODE_SERVFAIL;
-		return KNOTD_IN_STATE_ERROR;
-	}
-	rdata->len = mailsrv_srv_rdata(rdata->data, svc, target, domain, domain_size);
-	if (rdata->len == 0) {
-		return state; // Unreachable: the list and the target were checked.
-	}
-	if (rdata->len & 1) {
-		rdata->data[rdata->len] = 0;
+	if (conf->target->relative) {
+		return KNOT_EOK;
 	}
 
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		if (!(conf->services & (1U << i))) {
+			continue;
+		}
+		uint8_t data[MAILSRV_SRV_RDATA_MAX];
+		size_t len = mailsrv_srv_rdata(data, &mailsrv_catalog[i], conf->target, NULL, 0);
+		conf->srv[i] = malloc(knot_rdata_size(len));
+		if (conf->srv[i] == NULL) {
+			mailsrv_answer_unprepare(conf);
+			return KNOT_ENOMEM;
+		}
+		knot_rdata_init(conf->srv[i], len, data);
+	}
+
+	return KNOT_EOK;
+}
+
+void mailsrv_answer_unprepare(mailsrv_answer_conf_t *conf)
+{
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		free(conf->srv[i]);
+		conf->srv[i] = NULL;
+	}
+}
+
+/*!
+ * \brief Puts an SRV record into the answer section.
+ *
+ * \param rdata  Rdata that lives as long as the response: in the query's
+ *               memory pool, or prepared in the module instance (knotd
+ *               finishes the response inside the query's RCU read-side
+ *               section, and frees a zone's modules after a grace period).
+ */
+static knotd_in_state_t put_rdata(knot_pkt_t *pkt, knotd_qdata_t *qdata,
+                                  const mailsrv_answer_conf_t *conf, knot_rdata_t *rdata)
+{
 	knot_rrset_t rrset;
 	knot_rrset_init(&rrset, (knot_dname_t *)qdata->name, KNOT_RRTYPE_SRV,
 	                KNOT_CLASS_IN, conf->ttl);
@@ -158,6 +179,31 @@ static knotd_in_state_t put_srv(knotd_in_state_t state, knot_pkt_t *pkt,
 	qdata->rcode = KNOT_RCODE_NOERROR;
 
 	return KNOTD_IN_STATE_HIT;
+}
+
+/*! \brief Builds the SRV rdata in the query's memory pool and puts it. */
+static knotd_in_state_t put_srv(knotd_in_state_t state, knot_pkt_t *pkt,
+                                knotd_qdata_t *qdata, const mailsrv_answer_conf_t *conf,
+                                const mailsrv_service_t *svc,
+                                const mailsrv_target_t *target,
+                                const uint8_t *domain, size_t domain_size)
+{
+	// Not on the stack: knotd reads the record after the hook returns.
+	knot_rdata_t *rdata = pkt->mm.alloc(pkt->mm.ctx,
+	                                    knot_rdata_size(MAILSRV_SRV_RDATA_MAX));
+	if (rdata == NULL) {
+		qdata->rcode = KNOT_RCODE_SERVFAIL;
+		return KNOTD_IN_STATE_ERROR;
+	}
+	rdata->len = mailsrv_srv_rdata(rdata->data, svc, target, domain, domain_size);
+	if (rdata->len == 0) {
+		return state; // Unreachable: the list and the target were checked.
+	}
+	if (rdata->len & 1) {
+		rdata->data[rdata->len] = 0;
+	}
+
+	return put_rdata(pkt, qdata, conf, rdata);
 }
 
 knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
@@ -203,6 +249,9 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 		qdata->rcode = KNOT_RCODE_NOERROR;
 		return KNOTD_IN_STATE_NODATA;
 	case MAILSRV_SRV:
+		if (target == NULL && conf->srv[qname.service] != NULL) {
+			return put_rdata(pkt, qdata, conf, conf->srv[qname.service]);
+		}
 		return put_srv(state, pkt, qdata, conf, &mailsrv_catalog[qname.service],
 		               target != NULL ? target : conf->target,
 		               domain, domain_size);

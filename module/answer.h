@@ -30,6 +30,10 @@ typedef struct {
 	uint32_t services;              /*!< Enabled services, bit per catalog index. */
 	bool unavailable;               /*!< 'SRV 0 0 0 .' for disabled services. */
 	size_t zone_size;               /*!< Wire size of the zone apex name. */
+	knot_rdata_t *srv[MAILSRV_SERVICE_COUNT]; /*!< Rdata of each enabled service with
+	                                               an absolute target (NULL: built
+	                                               per query), see
+	                                               mailsrv_answer_prepare(). */
 } mailsrv_answer_conf_t;
 
 /*! \brief What a query name is to the module. */
@@ -93,6 +97,19 @@ mailsrv_action_t mailsrv_action(const mailsrv_answer_conf_t *conf,
 size_t mailsrv_srv_rdata(uint8_t *rdata, const mailsrv_service_t *svc,
                          const mailsrv_target_t *target, const uint8_t *domain,
                          size_t domain_size);
+
+/*!
+ * \brief Builds the rdata of every enabled service for an absolute
+ *        configured target once, so that a query for a domain without its
+ *        own target only points at it. A relative target differs per domain
+ *        and is built per query.
+ *
+ * \return KNOT_EOK, KNOT_ENOMEM.
+ */
+int mailsrv_answer_prepare(mailsrv_answer_conf_t *conf);
+
+/*! \brief Frees what mailsrv_answer_prepare() built. */
+void mailsrv_answer_unprepare(mailsrv_answer_conf_t *conf);
 
 /*!
  * \brief The ANSWER-stage hook body.

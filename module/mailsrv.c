@@ -174,6 +174,7 @@ static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
 static void instance_free(mailsrv_instance_t *inst)
 {
 	mailsrv_registry_put(inst->shared);
+	mailsrv_answer_unprepare(&inst->answer);
 	free(inst->target);
 	free(inst);
 }
@@ -206,7 +207,7 @@ static int load_answer_conf(knotd_mod_t *mod, mailsrv_instance_t *inst)
 	}
 	knotd_conf_free(&val);
 
-	return KNOT_EOK;
+	return mailsrv_answer_prepare(conf);
 }
 
 /*! \brief Logs what getting the shared table did. */

@@ -188,7 +188,7 @@ int main(int argc, char **argv)
 		.zone_size = knot_dname_size((const uint8_t *)"\x07""example"),
 	};
 	knot_pkt_t *resp = knot_pkt_new(NULL, 1232, &pool); // EDNS default size
-	if (target == NULL || resp == NULL) {
+	if (target == NULL || resp == NULL || mailsrv_answer_prepare(&conf) != KNOT_EOK) {
 		die("out of memory");
 	}
 	arena_mark = arena_used;
@@ -213,6 +213,7 @@ int main(int argc, char **argv)
 	}
 	free(queries);
 	knot_pkt_free(resp);
+	mailsrv_answer_unprepare(&conf);
 	free(target);
 	mailsrv_table_free(table);
 	mailsrv_list_deinit(&list);

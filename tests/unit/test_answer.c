@@ -220,6 +220,7 @@ static int fixture_setup(void **state)
 		.services = 0x3,
 		.zone_size = 13, // example.com.
 	};
+	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
 	*state = f;
 	return 0;
 }
@@ -228,6 +229,7 @@ static int fixture_teardown(void **state)
 {
 	fixture_t *f = *state;
 	mailsrv_table_free(f->table);
+	mailsrv_answer_unprepare(&f->conf);
 	free(f->conf_target);
 	knot_pkt_free(f->query);
 	knot_pkt_free(f->resp);
@@ -308,6 +310,40 @@ static void test_hook_srv(void **state)
 	assert_memory_equal(f->resp->wire + an, "\xc0\x0c", 2);
 	assert_memory_equal(f->resp->wire + KNOT_WIRE_HEADER_SIZE,
 	                    "\x0c_SUBMISSIONS\x04_Tcp\x05OTHER", 24);
+}
+
+static void test_hook_prepared(void **state)
+{
+	fixture_t *f = *state;
+	char txt[1024];
+
+	// The absolute configured target: rdata of the enabled services only,
+	// answered for a domain without its own target.
+	assert_non_null(f->conf.srv[0]);
+	assert_non_null(f->conf.srv[1]);
+	for (int i = 2; i < MAILSRV_SERVICE_COUNT; i++) {
+		assert_null(f->conf.srv[i]);
+	}
+	assert_int_equal(run(f, "_submissions._tcp.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
+	assert_ptr_equal(f->resp->rr[0].rrs.rdata, f->conf.srv[0]);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_submissions._tcp.example.com. 600 10 1 465 mail.example.net.");
+
+	// A relative target differs per domain: nothing prepared.
+	mailsrv_answer_unprepare(&f->conf);
+	mailsrv_target_t *rel = target("\x04""mail", 5, true);
+	f->conf.target = rel;
+	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		assert_null(f->conf.srv[i]);
+	}
+	assert_int_equal(run(f, "_imaps._tcp.x.y.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_TCP), KNOTD_IN_STATE_HIT);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_imaps._tcp.x.y.example.com. 600 10 1 993 mail.x.y.example.com.");
+	f->conf.target = f->conf_target;
+	free(rel);
 }
 
 static void test_hook_upper_name(void **state)
@@ -430,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_action),
 		cmocka_unit_test(test_rdata),
 		cmocka_unit_test_setup_teardown(test_hook_srv, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_prepared, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_upper_name, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_nodata_keep, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_unavailable, fixture_setup, fixture_teardown),
