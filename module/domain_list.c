@@ -244,13 +244,17 @@ static int64_t append_entry(mailsrv_list_t *list, const uint8_t *name, size_t na
 
 /*!
  * \brief Adds one domain with an optional target; equal duplicates are
- *        counted and dropped, a duplicate with another target is an error.
+ *        counted and dropped.
  *
- * \param what  The domain as written, for messages.
+ * \param first  Output: the earlier entry of a domain listed again with
+ *               another target.
+ *
+ * \return KNOT_EOK, KNOT_EEXIST (listed again with another target),
+ *         KNOT_ENOMEM.
  */
 static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_size,
                       const mailsrv_name_t *target, uint32_t source, uint32_t line,
-                      const char *what, char err[MAILSRV_ERR_SIZE])
+                      int64_t *first)
 {
 	uint32_t target_idx = 0;
 	if (target != NULL && (target_idx = intern_target(list, target)) == 0) {
@@ -269,15 +273,27 @@ static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_siz
 		return KNOT_EOK;
 	}
 
-	const mailsrv_list_entry_t *first = &list->entries[found];
-	if (first->target == target_idx) {
+	if (list->entries[found].target == target_idx) {
 		list->duplicates++;
 		return KNOT_EOK;
 	}
+	*first = found;
 
+	return KNOT_EEXIST;
+}
+
+/*!
+ * \brief Writes the error of a domain listed again with another target.
+ *
+ * \param what  The domain as written, for the message.
+ */
+static int conflict_error(const mailsrv_list_t *list, int64_t first, const char *what,
+                          char err[MAILSRV_ERR_SIZE])
+{
+	const mailsrv_list_entry_t *entry = &list->entries[first];
 	char pos[MAILSRV_ERR_SIZE / 2];
 	snprintf(err, MAILSRV_ERR_SIZE, "%s listed again with another target "
-	         "(first at %s)", what, position(list, first->source, first->line,
+	         "(first at %s)", what, position(list, entry->source, entry->line,
 	                                         pos, sizeof(pos)));
 
 	return KNOT_EINVAL;
@@ -309,7 +325,10 @@ int mailsrv_list_add_name(mailsrv_list_t *list, const uint8_t *name,
 	char what[256];
 	snprintf(what, sizeof(what), "domain '%.200s'", txt);
 
-	return add_domain(list, lower, knot_dname_size(lower), target, 0, 0, what, err);
+	int64_t first;
+	int ret = add_domain(list, lower, knot_dname_size(lower), target, 0, 0, &first);
+
+	return ret == KNOT_EEXIST ? conflict_error(list, first, what, err) : ret;
 }
 
 /*! \brief Splits the next field off [*pos, end) at spaces and tabs. */
@@ -332,6 +351,21 @@ static bool next_field(const char **pos, const char *end, const char **field,
 	*pos = p;
 
 	return true;
+}
+
+/*!
+ * \brief Writes the error of an invalid field: FILE:LINE: KIND 'FIELD': REASON.
+ *
+ * Only for a bad line: formatting a message costs more than parsing a line.
+ */
+static int line_error(const char *path, uint32_t line, const char *field, size_t len,
+                      const char *kind, const char *reason, char err[MAILSRV_ERR_SIZE])
+{
+	char quoted[80];
+	mailsrv_name_quote(field, len, quoted, sizeof(quoted));
+	snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: %s '%s': %s", path, line, kind, quoted, reason);
+
+	return KNOT_EINVAL;
 }
 
 /*! \brief Parses one line of a domain file: DOMAIN [TARGET] [# comment]. */
@@ -368,50 +402,48 @@ static int parse_line(mailsrv_list_t *list, uint32_t source, uint32_t line,
 		return KNOT_EINVAL;
 	}
 
-	char quoted[2][80];
-	char what[128];
 	const char *reason;
 	char reason_buf[64];
 	mailsrv_name_t domain;
 	mailsrv_name_t target;
 
-	mailsrv_name_quote(fields[0], lens[0], quoted[0], sizeof(quoted[0]));
-	snprintf(what, sizeof(what), "domain '%s'", quoted[0]);
 	if (!mailsrv_name_parse(fields[0], lens[0], &domain, &reason, reason_buf)) {
-		goto invalid;
+		return line_error(path, line, fields[0], lens[0], "domain", reason, err);
 	}
 	if (domain.size == 1) {
-		reason = "the root is not a mail domain";
-		goto invalid;
+		return line_error(path, line, fields[0], lens[0], "domain",
+		                  "the root is not a mail domain", err);
 	}
 	if (!domain.absolute) { // A trailing dot is optional for domains.
 		domain.wire[domain.size++] = '\0';
 	}
 
 	if (count == 2) {
-		mailsrv_name_quote(fields[1], lens[1], quoted[1], sizeof(quoted[1]));
-		snprintf(what, sizeof(what), "target '%s'", quoted[1]);
 		if (!mailsrv_name_parse(fields[1], lens[1], &target, &reason, reason_buf)) {
-			goto invalid;
+			return line_error(path, line, fields[1], lens[1], "target", reason, err);
 		}
 		if (target.size == 1) {
-			reason = "'.' is not a host name (use the 'unavailable' item)";
-			goto invalid;
+			return line_error(path, line, fields[1], lens[1], "target",
+			                  "'.' is not a host name (use the 'unavailable' item)", err);
 		}
 		if (!target.absolute && target.size + domain.size > KNOT_DNAME_MAXLEN) {
-			reason = "makes a name longer than 255 bytes with this domain";
-			goto invalid;
+			return line_error(path, line, fields[1], lens[1], "target",
+			                  "makes a name longer than 255 bytes with this domain", err);
 		}
-		snprintf(what, sizeof(what), "domain '%s'", quoted[0]);
 	}
 
+	int64_t first;
+	int ret = add_domain(list, domain.wire, domain.size, count == 2 ? &target : NULL,
+	                     source, line, &first);
+	if (ret != KNOT_EEXIST) {
+		return ret;
+	}
+	char quoted[80];
 	char where[MAILSRV_ERR_SIZE / 2];
-	snprintf(where, sizeof(where), "%s:%u: %s", path, line, what);
-	return add_domain(list, domain.wire, domain.size, count == 2 ? &target : NULL,
-	                  source, line, where, err);
-invalid:
-	snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: %s: %s", path, line, what, reason);
-	return KNOT_EINVAL;
+	mailsrv_name_quote(fields[0], lens[0], quoted, sizeof(quoted));
+	snprintf(where, sizeof(where), "%s:%u: domain '%s'", path, line, quoted);
+
+	return conflict_error(list, first, where, err);
 }
 
 /*! \brief Seconds within which a change may not show in a file's times
