@@ -38,11 +38,18 @@ static item_key_t target_key(const mailsrv_list_t *list, uint32_t item)
 	return (item_key_t){ (const uint8_t *)target, mailsrv_target_bytes(target) };
 }
 
-/*! \brief Doubles the index (or creates it), keeping its load under 1/2. */
-static int index_grow(mailsrv_list_index_t *index, const mailsrv_list_t *list,
-                      key_of_f key_of)
+/*! \brief Makes the index (or creates it) hold \a items under a load of 1/2. */
+static int index_reserve(mailsrv_list_index_t *index, const mailsrv_list_t *list,
+                         key_of_f key_of, size_t items)
 {
-	size_t size = index->slots == NULL ? 1024 : (index->mask + 1) * 2;
+	size_t old = index->slots == NULL ? 0 : index->mask + 1;
+	if (items * 2 <= old) {
+		return KNOT_EOK;
+	}
+	size_t size = old == 0 ? 1024 : old;
+	while (size < items * 2) {
+		size *= 2;
+	}
 	uint32_t *slots = calloc(size, sizeof(*slots));
 	if (slots == NULL) {
 		return KNOT_ENOMEM;
@@ -104,10 +111,8 @@ static int64_t index_find(const mailsrv_list_index_t *index, const mailsrv_list_
 static int64_t index_put(mailsrv_list_index_t *index, const mailsrv_list_t *list,
                          key_of_f key_of, uint32_t item)
 {
-	if (index->slots == NULL || (index->used + 1) * 2 > index->mask + 1) {
-		if (index_grow(index, list, key_of) != KNOT_EOK) {
-			return -1;
-		}
+	if (index_reserve(index, list, key_of, index->used + 1) != KNOT_EOK) {
+		return -1;
 	}
 
 	uint32_t *slot = index_probe(index, list, key_of, key_of(list, item));
@@ -120,13 +125,16 @@ static int64_t index_put(mailsrv_list_index_t *index, const mailsrv_list_t *list
 	return item;
 }
 
-/*! \brief Makes room for one more element of \a size bytes in \a array. */
-static int reserve(void *array, size_t *max, size_t count, size_t size)
+/*! \brief Makes room for \a more elements of \a size bytes in \a array. */
+static int reserve(void *array, size_t *max, size_t count, size_t more, size_t size)
 {
-	if (count < *max) {
+	if (count + more <= *max) {
 		return KNOT_EOK;
 	}
 	size_t new_max = *max == 0 ? 64 : *max * 2;
+	while (new_max < count + more) {
+		new_max *= 2;
+	}
 	void *grown = realloc(*(void **)array, new_max * size);
 	if (grown == NULL) {
 		return KNOT_ENOMEM;
@@ -179,7 +187,7 @@ static const char *position(const mailsrv_list_t *list, uint32_t source,
  */
 static uint32_t intern_target(mailsrv_list_t *list, const mailsrv_name_t *name)
 {
-	if (reserve(&list->targets, &list->targets_max, list->target_count,
+	if (reserve(&list->targets, &list->targets_max, list->target_count, 1,
 	            sizeof(*list->targets)) != KNOT_EOK) {
 		return 0;
 	}
@@ -211,18 +219,10 @@ static uint32_t intern_target(mailsrv_list_t *list, const mailsrv_name_t *name)
 static int64_t append_entry(mailsrv_list_t *list, const uint8_t *name, size_t name_size,
                             uint32_t target_idx, uint32_t source, uint32_t line)
 {
-	if (reserve(&list->entries, &list->entries_max, list->count,
-	            sizeof(*list->entries)) != KNOT_EOK) {
+	if (reserve(&list->entries, &list->entries_max, list->count, 1,
+	            sizeof(*list->entries)) != KNOT_EOK ||
+	    reserve(&list->names, &list->names_max, list->names_size, name_size, 1) != KNOT_EOK) {
 		return -1;
-	}
-	while (list->names_size + name_size > list->names_max) {
-		size_t max = list->names_max == 0 ? 4096 : list->names_max * 2;
-		uint8_t *names = realloc(list->names, max);
-		if (names == NULL) {
-			return -1;
-		}
-		list->names = names;
-		list->names_max = max;
 	}
 
 	memcpy(list->names + list->names_size, name, name_size);
@@ -554,10 +554,33 @@ static int read_file(const char *path, char **data, size_t *size,
 	return KNOT_EOK;
 }
 
+/*!
+ * \brief Sizes the entries, the names and the index for one domain per line
+ *        of \a data at once, instead of growing them (and rehashing the
+ *        index) again and again while a large file is parsed.
+ */
+static int reserve_lines(mailsrv_list_t *list, const char *data, size_t size)
+{
+	size_t lines = 1;
+	for (const char *pos = data; (pos = memchr(pos, '\n', data + size - pos)) != NULL; pos++) {
+		lines++;
+	}
+
+	// A wire name is at most one byte longer than its text and line end.
+	if (reserve(&list->entries, &list->entries_max, list->count, lines,
+	            sizeof(*list->entries)) != KNOT_EOK ||
+	    reserve(&list->names, &list->names_max, list->names_size, size + lines, 1) != KNOT_EOK ||
+	    index_reserve(&list->by_name, list, name_key, list->count + lines) != KNOT_EOK) {
+		return KNOT_ENOMEM;
+	}
+
+	return KNOT_EOK;
+}
+
 int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
                           char err[MAILSRV_ERR_SIZE])
 {
-	if (reserve(&list->files, &list->files_max, list->file_count,
+	if (reserve(&list->files, &list->files_max, list->file_count, 1,
 	            sizeof(*list->files)) != KNOT_EOK) {
 		return KNOT_ENOMEM;
 	}
@@ -578,6 +601,7 @@ int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
 		return ret;
 	}
 
+	ret = reserve_lines(list, data, size);
 	const char *pos = data, *end = data + size;
 	for (uint32_t line = 1; ret == KNOT_EOK && pos < end; line++) {
 		const char *eol = memchr(pos, '\n', end - pos);
@@ -614,14 +638,24 @@ ssize_t mailsrv_list_find_target(const mailsrv_list_t *list,
 
 int mailsrv_list_add_ancestors(mailsrv_list_t *list)
 {
+	// Domains of a list mostly share their parent with the domain before:
+	// that parent (with its parents) is in the list already.
+	uint8_t last_parent[KNOT_DNAME_MAXLEN];
+	size_t last_size = 0;
 	size_t listed = list->count;
 	for (size_t i = 0; i < listed; i++) {
 		uint8_t name[KNOT_DNAME_MAXLEN];
 		memcpy(name, mailsrv_list_name(list, &list->entries[i]),
 		       knot_dname_size(mailsrv_list_name(list, &list->entries[i])));
+		const uint8_t *first = name + 1 + name[0];
+		size_t first_size = knot_dname_size(first);
+		if (first_size == last_size && memcmp(first, last_parent, first_size) == 0) {
+			continue;
+		}
+		memcpy(last_parent, first, first_size);
+		last_size = first_size;
 		// Up the tree until a name that is in the list (with its parents).
-		for (const uint8_t *parent = name + 1 + name[0]; *parent != '\0';
-		     parent += 1 + *parent) {
+		for (const uint8_t *parent = first; *parent != '\0'; parent += 1 + *parent) {
 			size_t size = knot_dname_size(parent);
 			size_t before = list->count;
 			int64_t found = append_entry(list, parent, size, MAILSRV_LIST_ANCESTOR, 0, 0);
