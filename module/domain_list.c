@@ -368,11 +368,11 @@ static int line_error(const char *path, uint32_t line, const char *field, size_t
 	return KNOT_EINVAL;
 }
 
-/*! \brief Parses one line of a domain file: DOMAIN [TARGET] [# comment]. */
-static int parse_line(mailsrv_list_t *list, uint32_t source, uint32_t line,
-                      const char *pos, const char *end, char err[MAILSRV_ERR_SIZE])
+/*! \brief Splits a line into at most two fields, without a comment. */
+static int split_line(const char *path, uint32_t line, const char *pos, const char *end,
+                      const char *fields[2], size_t lens[2], int *count,
+                      char err[MAILSRV_ERR_SIZE])
 {
-	const char *path = list->files[source - 1].path;
 	if (memchr(pos, '\0', end - pos) != NULL) {
 		snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: NUL byte", path, line);
 		return KNOT_EINVAL;
@@ -385,21 +385,48 @@ static int parse_line(mailsrv_list_t *list, uint32_t source, uint32_t line,
 		end = hash;
 	}
 
-	const char *fields[2];
-	size_t lens[2];
-	int count = 0;
+	*count = 0;
+	while (*count < 2 && next_field(&pos, end, &fields[*count], &lens[*count])) {
+		(*count)++;
+	}
 	const char *extra;
 	size_t extra_len;
-	while (count < 2 && next_field(&pos, end, &fields[count], &lens[count])) {
-		count++;
-	}
-	if (count == 0) {
-		return KNOT_EOK;
-	}
-	if (next_field(&pos, end, &extra, &extra_len)) {
+	if (*count > 0 && next_field(&pos, end, &extra, &extra_len)) {
 		snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: too many fields (expected "
 		         "a domain and an optional target)", path, line);
 		return KNOT_EINVAL;
+	}
+
+	return KNOT_EOK;
+}
+
+/*! \brief Parses one line of a domain file: DOMAIN [TARGET] [# comment]. */
+static int parse_line(mailsrv_list_t *list, uint32_t source, uint32_t line,
+                      const char *pos, const char *end, char err[MAILSRV_ERR_SIZE])
+{
+	const char *path = list->files[source - 1].path;
+	const char *fields[2];
+	size_t lens[2];
+	int count;
+
+	// Most lines are a domain alone: host-name bytes and dots up to the line
+	// end (or a CR). One scan finds that they need no splitting.
+	const char *plain = pos;
+	while (plain < end && (mailsrv_host_byte[(uint8_t)*plain] != 0 || *plain == '.')) {
+		plain++;
+	}
+	if (plain == end || (plain + 1 == end && *plain == '\r')) {
+		fields[0] = pos;
+		lens[0] = plain - pos;
+		count = (lens[0] > 0);
+	} else {
+		int ret = split_line(path, line, pos, end, fields, lens, &count, err);
+		if (ret != KNOT_EOK) {
+			return ret;
+		}
+	}
+	if (count == 0) {
+		return KNOT_EOK;
 	}
 
 	const char *reason;

@@ -8,9 +8,7 @@
 
 #include "module/name.h"
 
-/*! \brief Host-name bytes (RFC 1123 letters, digits, hyphen) in lower
- *         case; 0 for any other byte. */
-static const uint8_t host_byte[256] = {
+const uint8_t mailsrv_host_byte[256] = {
 	['-'] = '-', ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
 	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
 	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',
@@ -90,7 +88,7 @@ bool mailsrv_name_parse(const char *txt, size_t len, mailsrv_name_t *out,
 	size_t start = 0;
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && txt[i] != '.') {
-			uint8_t c = host_byte[(uint8_t)txt[i]];
+			uint8_t c = mailsrv_host_byte[(uint8_t)txt[i]];
 			size_t pos = out->size + 1 + i - start;
 			if (c == 0) {
 				const char *end = memchr(txt + i, '.', len - i);

@@ -29,6 +29,10 @@ typedef struct {
 	bool absolute;                   /*!< Written with a trailing dot. */
 } mailsrv_name_t;
 
+/*! \brief Host-name bytes (RFC 1123 letters, digits, hyphen) in lower
+ *         case; 0 for any other byte. */
+extern const uint8_t mailsrv_host_byte[256];
+
 /*! \brief An SRV target: absolute, or relative to each mail domain. */
 typedef struct {
 	bool relative;     /*!< Put before each mail domain. */
