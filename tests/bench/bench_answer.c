@@ -33,30 +33,11 @@
 #include "module/catalog.h"
 #include "module/domain_list.h"
 #include "module/domain_table.h"
+#include "tests/common/pool.h"
 
 /*! \brief Distinct queries, cycled through (their packets stay in cache,
  *         the table entries they hit do not). */
 #define QUERIES	4096
-
-/* knotd's per-query memory pool: a bump allocator reset before each query
- * to where it was once the response packet was allocated. */
-static uint8_t arena[64 * 1024];
-static size_t arena_used;
-static size_t arena_mark;
-
-static void *arena_alloc(void *ctx, size_t len)
-{
-	(void)ctx;
-	len = (len + 7) & ~(size_t)7;
-	if (arena_used + len > sizeof(arena)) {
-		return NULL;
-	}
-	void *mem = arena + arena_used;
-	arena_used += len;
-	return mem;
-}
-
-static knot_mm_t pool = { NULL, arena_alloc, NULL };
 
 typedef struct {
 	knot_pkt_t *query;
@@ -104,18 +85,23 @@ static void query_init(query_t *q, const mailsrv_list_t *list, size_t nth, int s
 		.query = q->query,
 		.name = knot_pkt_qname(q->query),
 		.params = &q->params,
-		.mm = &pool,
+		.mm = &test_pool,
 	};
 }
 
-/*! \brief Answers \a calls queries; only resets the response if !answer. */
+/*!
+ * \brief Answers \a calls queries; only resets the response if !answer.
+ *
+ * \param mark  Pool bytes that stay (the response packet).
+ */
 static double run(const mailsrv_answer_conf_t *conf, const mailsrv_table_t *table,
-                  query_t *queries, knot_pkt_t *resp, size_t calls, bool answer)
+                  query_t *queries, knot_pkt_t *resp, size_t mark, size_t calls,
+                  bool answer)
 {
 	double start = now();
 	for (size_t i = 0; i < calls; i++) {
 		query_t *q = &queries[i % QUERIES];
-		arena_used = arena_mark;
+		test_pool_reset(mark);
 		knot_pkt_init_response(resp, q->query);
 		if (!answer) {
 			continue;
@@ -216,17 +202,17 @@ int main(int argc, char **argv)
 		.services = mailsrv_catalog_defaults(),
 		.zone_size = knot_dname_size((const uint8_t *)"\x07""example"),
 	};
-	knot_pkt_t *resp = knot_pkt_new(NULL, 1232, &pool); // EDNS default size
+	knot_pkt_t *resp = knot_pkt_new(NULL, 1232, &test_pool); // EDNS default size
 	if (target == NULL || resp == NULL || mailsrv_answer_prepare(&conf) != KNOT_EOK) {
 		die("out of memory");
 	}
-	arena_mark = arena_used;
+	size_t mark = test_pool_used(); // The response packet stays.
 
-	run(&conf, table, queries, resp, QUERIES, true); // Warm-up, and a check.
+	run(&conf, table, queries, resp, mark, QUERIES, true); // Warm-up, and a check.
 	CALLGRIND_START_INSTRUMENTATION;
-	double with_answer = run(&conf, table, queries, resp, calls, true);
+	double with_answer = run(&conf, table, queries, resp, mark, calls, true);
 	CALLGRIND_STOP_INSTRUMENTATION;
-	double reset_only = run(&conf, table, queries, resp, calls, false);
+	double reset_only = run(&conf, table, queries, resp, mark, calls, false);
 
 	printf("domains %zu\n", domains);
 	printf("read_seconds %.3f\n", t1 - t0);

@@ -16,25 +16,8 @@
 
 #include "module/answer.h"
 #include "module/catalog.h"
+#include "tests/common/pool.h"
 #include "tests/unit/testutil.h"
-
-/* A bump allocator standing in for knotd's per-query memory pool. */
-static uint8_t arena[1 << 20];
-static size_t arena_used;
-
-static void *arena_alloc(void *ctx, size_t len)
-{
-	(void)ctx;
-	len = (len + 7) & ~(size_t)7;
-	if (arena_used + len > sizeof(arena)) {
-		return NULL;
-	}
-	void *mem = arena + arena_used;
-	arena_used += len;
-	return mem;
-}
-
-static knot_mm_t pool = { NULL, arena_alloc, NULL };
 
 #define DNAME(s) ((const uint8_t *)(s))
 
@@ -244,19 +227,19 @@ static knotd_in_state_t run_sized(fixture_t *f, const char *qname_txt, uint16_t 
 {
 	knot_pkt_free(f->query);
 	knot_pkt_free(f->resp);
-	arena_used = 0;
+	test_pool_reset(0);
 	uint8_t qname[KNOT_DNAME_MAXLEN];
 	assert_non_null(knot_dname_from_str(qname, qname_txt, sizeof(qname)));
 	f->query = knot_pkt_new(NULL, KNOT_WIRE_MAX_PKTSIZE, NULL);
 	assert_int_equal(knot_pkt_put_question(f->query, qname, KNOT_CLASS_IN, qtype), KNOT_EOK);
-	f->resp = knot_pkt_new(NULL, resp_size, &pool);
+	f->resp = knot_pkt_new(NULL, resp_size, &test_pool);
 	assert_int_equal(knot_pkt_init_response(f->resp, f->query), KNOT_EOK);
 	f->params = (knotd_qdata_params_t){ .proto = proto };
 	f->qdata = (knotd_qdata_t){
 		.query = f->query,
 		.name = f->qdata_name != NULL ? f->qdata_name : knot_pkt_qname(f->query),
 		.params = &f->params,
-		.mm = &pool,
+		.mm = &test_pool,
 	};
 
 	rcu_read_lock();
