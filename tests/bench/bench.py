@@ -237,9 +237,6 @@ class BenchKnot(harness.Knot):
             self.port = harness.free_port()
         self.write("knot.conf", self.config())
 
-    def expected(self, i, target=TARGET):
-        return [srv_line(0, i, target)]
-
     def probe_ok(self, i, target=TARGET):
         # A query sent before the socket is bound is lost, not refused: keep
         # the timeout short, it bounds the start-up time's resolution.
@@ -328,6 +325,15 @@ def callgrind_total(path):
     raise RuntimeError("no totals in " + path)
 
 
+def annotate(dump, out, *options, header=""):
+    """Writes callgrind_annotate's function list of \a dump to \a out."""
+    with open(out, "w") as f:
+        f.write(header)
+        f.flush()
+        subprocess.run([CALLGRIND_ANNOTATE, "--auto=no"] + list(options) + [dump], stdout=f,
+                       stderr=subprocess.DEVNULL, check=True, timeout=300)
+
+
 def annotate_costs(path):
     """Function -> events from callgrind_annotate output (--auto=no)."""
     costs = {}
@@ -399,7 +405,8 @@ class Bench:
     def keep_log(self, knot, what):
         dest = os.path.join(self.args.results, "knot-%s-%s-%s.log" % (
             knot.scenario.name, knot.setup, what))
-        shutil.copy(knot.log_path, dest) if os.path.exists(knot.log_path) else None
+        if os.path.exists(knot.log_path):
+            shutil.copy(knot.log_path, dest)
 
     # Figures
 
@@ -433,16 +440,10 @@ class Bench:
                 raise RuntimeError("callgrind run: %s" % res)
             per_query[setup] = callgrind_total(dump) / res["completed"]
             answered[setup] = res["completed"]
-            with open(os.path.join(self.args.results, "profile-%s-%s.txt" % (
-                    scenario.name, setup)), "w") as f:
-                f.write("# %d answered queries\n" % res["completed"])
-                subprocess.run([CALLGRIND_ANNOTATE, "--inclusive=yes", "--threshold=99.9",
-                                "--auto=no", dump], stdout=f, stderr=subprocess.DEVNULL, check=True,
-                               timeout=300)
-            with open(os.path.join(self.args.results, "profile-%s-%s-self.txt" % (
-                    scenario.name, setup)), "w") as f:
-                subprocess.run([CALLGRIND_ANNOTATE, "--threshold=99.9", "--auto=no", dump], stdout=f,
-                               stderr=subprocess.DEVNULL, check=True, timeout=300)
+            prefix = os.path.join(self.args.results, "profile-%s-%s" % (scenario.name, setup))
+            annotate(dump, prefix + ".txt", "--inclusive=yes", "--threshold=99.9",
+                     header="# %d answered queries\n" % res["completed"])
+            annotate(dump, prefix + "-self.txt", "--threshold=99.9")
         prefix = os.path.join(self.args.results, "profile-%s-" % scenario.name)
         profile_diff(prefix + "static-self.txt", prefix + "module-self.txt",
                      answered["static"], answered["module"], prefix + "diff.txt")
@@ -524,8 +525,8 @@ class Bench:
         raise RuntimeError("changed records not served")
 
     def module_log_time(self, module, mark):
-        found = re.findall(r"domain list reloaded, .* time ([\d.]+) s", module.log()[mark:])
-        return found
+        """The times the module logged for reloads since log offset \a mark."""
+        return re.findall(r"domain list reloaded, .* time ([\d.]+) s", module.log()[mark:])
 
     def reloads(self, scenario, static, module):
         # Unchanged: nothing to read for the module, no zone file to load.
@@ -567,9 +568,7 @@ class Bench:
                         "--toggle-collect=mailsrv_answer", "--callgrind-out-file=" + out,
                         BENCH_ANSWER, domains, str(calls)], capture_output=True, check=True,
                        timeout=1200)
-        with open(os.path.join(self.args.results, "profile-micro.txt"), "w") as f:
-            subprocess.run([CALLGRIND_ANNOTATE, "--inclusive=yes", "--auto=no", out], stdout=f,
-                           stderr=subprocess.DEVNULL, check=True, timeout=300)
+        annotate(out, os.path.join(self.args.results, "profile-micro.txt"), "--inclusive=yes")
         ir = callgrind_total(out) / calls
         self.row(scenario, "mailsrv_answer() ns per call", "-", vals["ns_per_call"], "ns",
                  ratio=False)
