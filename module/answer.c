@@ -2,32 +2,29 @@
  *  SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <libknot/libknot.h>
 
 #include "module/answer.h"
 
-/*! \brief Is \a label (wire) \a lower (wire, lower case) in any letter case? */
-static bool label_is(const uint8_t *label, const uint8_t *lower)
-{
-	if (label[0] != lower[0]) {
-		return false;
-	}
-	// (c | 0x20) equals a lower-case letter only for that letter's two cases.
-	for (int i = 1; i <= lower[0]; i++) {
-		bool letter = lower[i] >= 'a' && lower[i] <= 'z';
-		if ((letter ? (label[i] | 0x20) : label[i]) != lower[i]) {
-			return false;
-		}
-	}
-
-	return true;
-}
-
 #define LABEL_TCP		(const uint8_t *)"\x04""_tcp"
 #define LABEL_AUTOCONFIG	(const uint8_t *)"\x0a""autoconfig"
 #define LABEL_AUTODISCOVER	(const uint8_t *)"\x0c""autodiscover"
+
+/*! \brief Has the wire-format name \a name upper-case letters? (Label
+ *         length bytes are at most 63, below 'A'.) */
+static bool has_upper(const uint8_t *name, size_t size)
+{
+	for (size_t i = 0; i < size; i++) {
+		if (name[i] >= 'A' && name[i] <= 'Z') {
+			return true;
+		}
+	}
+
+	return false;
+}
 
 bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
 {
@@ -40,21 +37,21 @@ bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
 	if (qname[1] != '_') {
 		out->kind = MAILSRV_NAME_DOMAIN;
 		out->domain = qname;
-		if (*next != 0 && label_is(qname, LABEL_AUTOCONFIG)) {
+		if (*next != 0 && mailsrv_label_is(qname, LABEL_AUTOCONFIG)) {
 			out->kind = MAILSRV_NAME_AUTOCONFIG;
 			out->domain = next;
-		} else if (*next != 0 && label_is(qname, LABEL_AUTODISCOVER)) {
+		} else if (*next != 0 && mailsrv_label_is(qname, LABEL_AUTODISCOVER)) {
 			out->kind = MAILSRV_NAME_AUTODISCOVER;
 			out->domain = next;
 		}
 		return true;
 	}
 
-	if (label_is(qname, LABEL_TCP)) {
+	if (mailsrv_label_is(qname, LABEL_TCP)) {
 		out->kind = MAILSRV_NAME_TCP;
 		out->domain = next;
 	} else {
-		if (!label_is(next, LABEL_TCP)) {
+		if (!mailsrv_label_is(next, LABEL_TCP)) {
 			return false;
 		}
 		out->kind = MAILSRV_NAME_SERVICE;
@@ -143,17 +140,53 @@ size_t mailsrv_srv_rdata(uint8_t *rdata, const mailsrv_record_t *record,
 	return size == 0 ? 0 : 6 + size;
 }
 
-/*! \brief Puts a record of \a rdata (from the per-query pool) into the answer. */
-static knotd_in_state_t put_rr(knotd_in_state_t state, knot_pkt_t *pkt, knotd_qdata_t *qdata,
-                               uint16_t type, uint32_t ttl, knot_rdata_t *rdata)
+/*! \brief Effective SRV target of a service for domains without their own. */
+static const mailsrv_target_t *default_target(const mailsrv_answer_conf_t *conf, int service)
 {
-	if (rdata->len == 0) {
-		return state; // Unreachable: the list and the targets were checked.
-	}
-	if (rdata->len & 1) {
-		rdata->data[rdata->len] = 0;
+	const mailsrv_target_t *target = conf->records[service].target;
+
+	return target != NULL ? target : conf->target;
+}
+
+int mailsrv_answer_prepare(mailsrv_answer_conf_t *conf)
+{
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		const mailsrv_target_t *target = default_target(conf, i);
+		if (!(conf->services & (1U << i)) || target->relative) {
+			continue;
+		}
+		uint8_t data[MAILSRV_RDATA_MAX];
+		size_t len = mailsrv_srv_rdata(data, &conf->records[i], target, NULL, 0);
+		conf->srv[i] = malloc(knot_rdata_size(len));
+		if (conf->srv[i] == NULL) {
+			mailsrv_answer_unprepare(conf);
+			return KNOT_ENOMEM;
+		}
+		knot_rdata_init(conf->srv[i], len, data);
 	}
 
+	return KNOT_EOK;
+}
+
+void mailsrv_answer_unprepare(mailsrv_answer_conf_t *conf)
+{
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		free(conf->srv[i]);
+		conf->srv[i] = NULL;
+	}
+}
+
+/*!
+ * \brief Puts a record into the answer section.
+ *
+ * \param rdata  Rdata that lives as long as the response: in the query's
+ *               memory pool, or prepared in the module instance (knotd
+ *               finishes the response inside the query's RCU read-side
+ *               section, and frees a zone's modules after a grace period).
+ */
+static knotd_in_state_t put_rdata(knot_pkt_t *pkt, knotd_qdata_t *qdata, uint16_t type,
+                                  uint32_t ttl, knot_rdata_t *rdata)
+{
 	knot_rrset_t rrset;
 	knot_rrset_init(&rrset, (knot_dname_t *)qdata->name, type, KNOT_CLASS_IN, ttl);
 	rrset.rrs.count = 1;
@@ -176,6 +209,20 @@ static knotd_in_state_t put_rr(knotd_in_state_t state, knot_pkt_t *pkt, knotd_qd
 	qdata->rcode = KNOT_RCODE_NOERROR;
 
 	return KNOTD_IN_STATE_HIT;
+}
+
+/*! \brief Puts a record of \a rdata from the per-query pool. */
+static knotd_in_state_t put_rr(knotd_in_state_t state, knot_pkt_t *pkt, knotd_qdata_t *qdata,
+                               uint16_t type, uint32_t ttl, knot_rdata_t *rdata)
+{
+	if (rdata->len == 0) {
+		return state; // Unreachable: the list and the targets were checked.
+	}
+	if (rdata->len & 1) {
+		rdata->data[rdata->len] = 0;
+	}
+
+	return put_rdata(pkt, qdata, type, ttl, rdata);
 }
 
 knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
@@ -203,16 +250,26 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	}
 
 	// A domain above the zone apex belongs to another zone.
-	uint8_t domain[KNOT_DNAME_MAXLEN];
-	knot_dname_copy_lower(domain, qname.domain);
+	const uint8_t *domain = qname.domain;
 	size_t domain_size = knot_dname_size(domain);
 	if (domain_size < conf->zone_size) {
 		return state;
 	}
 
+	// The table's names are lower case, and so is knotd's query name
+	// (doc/knotd-facts.md): a name found as it is needs no lower-case copy.
+	// Any other knotd still gets answers for names in upper case.
 	const mailsrv_target_t *target;
+	uint8_t lower[KNOT_DNAME_MAXLEN];
 	if (!mailsrv_table_lookup(table, domain, domain_size, &target)) {
-		return state;
+		if (!has_upper(domain, domain_size)) {
+			return state;
+		}
+		knot_dname_copy_lower(lower, domain);
+		domain = lower;
+		if (!mailsrv_table_lookup(table, domain, domain_size, &target)) {
+			return state;
+		}
 	}
 
 	uint16_t qtype = knot_pkt_qtype(qdata->query);
@@ -224,6 +281,9 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	if (answered->action == MAILSRV_NODATA) {
 		qdata->rcode = KNOT_RCODE_NOERROR;
 		return KNOTD_IN_STATE_NODATA;
+	}
+	if (answered->action == MAILSRV_SRV && target == NULL && conf->srv[qname.service] != NULL) {
+		return put_rdata(pkt, qdata, KNOT_RRTYPE_SRV, conf->ttl, conf->srv[qname.service]);
 	}
 
 	// The record must live as long as the packet: the per-query pool.
@@ -237,8 +297,7 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	case MAILSRV_SRV:
 		// Targets: the domain's own, else the service's, else the configured.
 		record = &conf->records[qname.service];
-		target = (target != NULL) ? target :
-		         (record->target != NULL) ? record->target : conf->target;
+		target = (target != NULL) ? target : default_target(conf, qname.service);
 		rdata->len = mailsrv_srv_rdata(rdata->data, record, target, domain, domain_size);
 		return put_rr(state, pkt, qdata, KNOT_RRTYPE_SRV, conf->ttl, rdata);
 	case MAILSRV_UNAVAILABLE:

@@ -34,6 +34,11 @@ typedef struct {
 	const mailsrv_target_t *autoconfig;   /*!< CNAME target of autoconfig.D (or NULL). */
 	const mailsrv_target_t *autodiscover; /*!< CNAME target of autodiscover.D (or NULL). */
 	const uint8_t *txt[MAILSRV_SERVICE_COUNT]; /*!< TXT rdata at the service names (or NULL). */
+	knot_rdata_t *srv[MAILSRV_SERVICE_COUNT]; /*!< SRV rdata of each enabled service
+	                                               for domains without their own
+	                                               target, if that target is absolute
+	                                               (NULL: built per query), see
+	                                               mailsrv_answer_prepare(). */
 } mailsrv_answer_conf_t;
 
 /*! \brief What a query name is to the module. */
@@ -108,6 +113,19 @@ typedef struct {
 	mailsrv_action_t action;  /*!< MAILSRV_KEEP if the answer was left alone. */
 	int service;              /*!< Catalog index (SRV, unavailable, TXT answers). */
 } mailsrv_answered_t;
+
+/*!
+ * \brief Builds the SRV rdata of every enabled service whose target for
+ *        domains without their own (the service's or the configured one) is
+ *        absolute, once, so that such a query only points at it. A relative
+ *        target differs per domain and is built per query.
+ *
+ * \return KNOT_EOK, KNOT_ENOMEM.
+ */
+int mailsrv_answer_prepare(mailsrv_answer_conf_t *conf);
+
+/*! \brief Frees what mailsrv_answer_prepare() built. */
+void mailsrv_answer_unprepare(mailsrv_answer_conf_t *conf);
 
 /*!
  * \brief The ANSWER-stage hook body.

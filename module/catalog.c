@@ -43,9 +43,6 @@ const knot_lookup_t mailsrv_catalog_names[MAILSRV_SERVICE_COUNT + 1] = {
 	{ 0, NULL }
 };
 
-/*! \brief Longest owner label in the catalog, length byte included. */
-#define LABEL_MAX	14
-
 uint32_t mailsrv_catalog_defaults(void)
 {
 	uint32_t mask = 0;
@@ -60,21 +57,9 @@ uint32_t mailsrv_catalog_defaults(void)
 
 int mailsrv_catalog_find(const uint8_t *label)
 {
-	if (label[0] >= LABEL_MAX) {
-		return -1;
-	}
-
-	// Catalog labels are '_' and lower-case letters and digits.
-	uint8_t lower[LABEL_MAX];
-	lower[0] = label[0];
-	for (int i = 1; i <= label[0]; i++) {
-		uint8_t c = label[i];
-		lower[i] = (c >= 'A' && c <= 'Z') ? c | 0x20 : c;
-	}
-
+	// On the query path: compare in place, no lower-case copy, no memcmp().
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		const uint8_t *svc = mailsrv_catalog[i].label;
-		if (svc[0] == lower[0] && memcmp(svc + 1, lower + 1, lower[0]) == 0) {
+		if (mailsrv_label_is(label, mailsrv_catalog[i].label)) {
 			return i;
 		}
 	}

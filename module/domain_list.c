@@ -38,11 +38,18 @@ static item_key_t target_key(const mailsrv_list_t *list, uint32_t item)
 	return (item_key_t){ (const uint8_t *)target, mailsrv_target_bytes(target) };
 }
 
-/*! \brief Doubles the index (or creates it), keeping its load under 1/2. */
-static int index_grow(mailsrv_list_index_t *index, const mailsrv_list_t *list,
-                      key_of_f key_of)
+/*! \brief Makes the index (or creates it) hold \a items under a load of 1/2. */
+static int index_reserve(mailsrv_list_index_t *index, const mailsrv_list_t *list,
+                         key_of_f key_of, size_t items)
 {
-	size_t size = index->slots == NULL ? 1024 : (index->mask + 1) * 2;
+	size_t old = index->slots == NULL ? 0 : index->mask + 1;
+	if (items * 2 <= old) {
+		return KNOT_EOK;
+	}
+	size_t size = old == 0 ? 1024 : old;
+	while (size < items * 2) {
+		size *= 2;
+	}
 	uint32_t *slots = calloc(size, sizeof(*slots));
 	if (slots == NULL) {
 		return KNOT_ENOMEM;
@@ -104,10 +111,8 @@ static int64_t index_find(const mailsrv_list_index_t *index, const mailsrv_list_
 static int64_t index_put(mailsrv_list_index_t *index, const mailsrv_list_t *list,
                          key_of_f key_of, uint32_t item)
 {
-	if (index->slots == NULL || (index->used + 1) * 2 > index->mask + 1) {
-		if (index_grow(index, list, key_of) != KNOT_EOK) {
-			return -1;
-		}
+	if (index_reserve(index, list, key_of, index->used + 1) != KNOT_EOK) {
+		return -1;
 	}
 
 	uint32_t *slot = index_probe(index, list, key_of, key_of(list, item));
@@ -120,13 +125,16 @@ static int64_t index_put(mailsrv_list_index_t *index, const mailsrv_list_t *list
 	return item;
 }
 
-/*! \brief Makes room for one more element of \a size bytes in \a array. */
-static int reserve(void *array, size_t *max, size_t count, size_t size)
+/*! \brief Makes room for \a more elements of \a size bytes in \a array. */
+static int reserve(void *array, size_t *max, size_t count, size_t more, size_t size)
 {
-	if (count < *max) {
+	if (count + more <= *max) {
 		return KNOT_EOK;
 	}
 	size_t new_max = *max == 0 ? 64 : *max * 2;
+	while (new_max < count + more) {
+		new_max *= 2;
+	}
 	void *grown = realloc(*(void **)array, new_max * size);
 	if (grown == NULL) {
 		return KNOT_ENOMEM;
@@ -178,7 +186,7 @@ const char *mailsrv_list_position(const mailsrv_list_t *list,
  */
 static uint32_t intern_target(mailsrv_list_t *list, const mailsrv_name_t *name)
 {
-	if (reserve(&list->targets, &list->targets_max, list->target_count,
+	if (reserve(&list->targets, &list->targets_max, list->target_count, 1,
 	            sizeof(*list->targets)) != KNOT_EOK) {
 		return 0;
 	}
@@ -210,18 +218,10 @@ static uint32_t intern_target(mailsrv_list_t *list, const mailsrv_name_t *name)
 static int64_t append_entry(mailsrv_list_t *list, const uint8_t *name, size_t name_size,
                             uint32_t target_idx, uint32_t source, uint32_t line)
 {
-	if (reserve(&list->entries, &list->entries_max, list->count,
-	            sizeof(*list->entries)) != KNOT_EOK) {
+	if (reserve(&list->entries, &list->entries_max, list->count, 1,
+	            sizeof(*list->entries)) != KNOT_EOK ||
+	    reserve(&list->names, &list->names_max, list->names_size, name_size, 1) != KNOT_EOK) {
 		return -1;
-	}
-	while (list->names_size + name_size > list->names_max) {
-		size_t max = list->names_max == 0 ? 4096 : list->names_max * 2;
-		uint8_t *names = realloc(list->names, max);
-		if (names == NULL) {
-			return -1;
-		}
-		list->names = names;
-		list->names_max = max;
 	}
 
 	memcpy(list->names + list->names_size, name, name_size);
@@ -243,13 +243,17 @@ static int64_t append_entry(mailsrv_list_t *list, const uint8_t *name, size_t na
 
 /*!
  * \brief Adds one domain with an optional target; equal duplicates are
- *        counted and dropped, a duplicate with another target is an error.
+ *        counted and dropped.
  *
- * \param what  The domain as written, for messages.
+ * \param first  Output: the earlier entry of a domain listed again with
+ *               another target.
+ *
+ * \return KNOT_EOK, KNOT_EEXIST (listed again with another target),
+ *         KNOT_ENOMEM.
  */
 static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_size,
                       const mailsrv_name_t *target, uint32_t source, uint32_t line,
-                      const char *what, char err[MAILSRV_ERR_SIZE])
+                      int64_t *first)
 {
 	uint32_t target_idx = 0;
 	if (target != NULL && (target_idx = intern_target(list, target)) == 0) {
@@ -268,18 +272,31 @@ static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_siz
 		return KNOT_EOK;
 	}
 
-	const mailsrv_list_entry_t *first = &list->entries[found];
-	if (first->target == target_idx) {
+	const mailsrv_list_entry_t *entry = &list->entries[found];
+	if (entry->target == target_idx) {
 		if (list->duplicates++ == 0) {
 			list->first_duplicate = (mailsrv_list_entry_t){
-				.name = first->name, .source = source, .line = line };
+				.name = entry->name, .source = source, .line = line };
 		}
 		return KNOT_EOK;
 	}
+	*first = found;
 
-	char pos[MAILSRV_ERR_SIZE / 2];
+	return KNOT_EEXIST;
+}
+
+/*!
+ * \brief Writes the error of a domain listed again with another target.
+ *
+ * \param what  The domain as written, for the message.
+ */
+static int conflict_error(const mailsrv_list_t *list, int64_t first, const char *what,
+                          char err[MAILSRV_ERR_SIZE])
+{
+	char pos[MAILSRV_ERR_SIZE / 4]; // With what, within err.
 	snprintf(err, MAILSRV_ERR_SIZE, "%s listed again with another target "
-	         "(first at %s)", what, mailsrv_list_position(list, first, pos, sizeof(pos)));
+	         "(first at %s)", what,
+	         mailsrv_list_position(list, &list->entries[first], pos, sizeof(pos)));
 
 	return KNOT_EINVAL;
 }
@@ -338,10 +355,15 @@ int mailsrv_list_add_name(mailsrv_list_t *list, const uint8_t *name,
 		return KNOT_EINVAL;
 	}
 
+	int64_t first;
+	int ret = add_domain(list, domain.wire, domain.size, target, 0, 0, &first);
+	if (ret != KNOT_EEXIST) {
+		return ret;
+	}
 	char what[128];
 	snprintf(what, sizeof(what), "domain '%s'", quoted);
 
-	return add_domain(list, domain.wire, domain.size, target, 0, 0, what, err);
+	return conflict_error(list, first, what, err);
 }
 
 /*! \brief Splits the next field off [*pos, end) at spaces and tabs. */
@@ -366,11 +388,26 @@ static bool next_field(const char **pos, const char *end, const char **field,
 	return true;
 }
 
-/*! \brief Parses one line of a domain file: DOMAIN [TARGET] [# comment]. */
-static int parse_line(mailsrv_list_t *list, uint32_t source, uint32_t line,
-                      const char *pos, const char *end, char err[MAILSRV_ERR_SIZE])
+/*!
+ * \brief Writes the error of an invalid field: FILE:LINE: KIND 'FIELD': REASON.
+ *
+ * Only for a bad line: formatting a message costs more than parsing a line.
+ */
+static int line_error(const char *path, uint32_t line, const char *field, size_t len,
+                      const char *kind, const char *reason, char err[MAILSRV_ERR_SIZE])
 {
-	const char *path = list->files[source - 1].path;
+	char quoted[80];
+	mailsrv_name_quote(field, len, quoted, sizeof(quoted));
+	snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: %s '%s': %s", path, line, kind, quoted, reason);
+
+	return KNOT_EINVAL;
+}
+
+/*! \brief Splits a line into at most two fields, without a comment. */
+static int split_line(const char *path, uint32_t line, const char *pos, const char *end,
+                      const char *fields[2], size_t lens[2], int *count,
+                      char err[MAILSRV_ERR_SIZE])
+{
 	if (memchr(pos, '\0', end - pos) != NULL) {
 		snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: NUL byte", path, line);
 		return KNOT_EINVAL;
@@ -383,51 +420,77 @@ static int parse_line(mailsrv_list_t *list, uint32_t source, uint32_t line,
 		end = hash;
 	}
 
-	const char *fields[2];
-	size_t lens[2];
-	int count = 0;
+	*count = 0;
+	while (*count < 2 && next_field(&pos, end, &fields[*count], &lens[*count])) {
+		(*count)++;
+	}
 	const char *extra;
 	size_t extra_len;
-	while (count < 2 && next_field(&pos, end, &fields[count], &lens[count])) {
-		count++;
-	}
-	if (count == 0) {
-		return KNOT_EOK;
-	}
-	if (next_field(&pos, end, &extra, &extra_len)) {
+	if (*count > 0 && next_field(&pos, end, &extra, &extra_len)) {
 		snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: too many fields (expected "
 		         "a domain and an optional target)", path, line);
 		return KNOT_EINVAL;
 	}
 
-	char quoted[2][80];
-	mailsrv_name_quote(fields[0], lens[0], quoted[0], sizeof(quoted[0]));
-	if (count == 2) {
-		mailsrv_name_quote(fields[1], lens[1], quoted[1], sizeof(quoted[1]));
+	return KNOT_EOK;
+}
+
+/*! \brief Parses one line of a domain file: DOMAIN [TARGET] [# comment]. */
+static int parse_line(mailsrv_list_t *list, uint32_t source, uint32_t line,
+                      const char *pos, const char *end, char err[MAILSRV_ERR_SIZE])
+{
+	const char *path = list->files[source - 1].path;
+	const char *fields[2];
+	size_t lens[2];
+	int count;
+
+	// Most lines are a domain alone: host-name bytes and dots up to the line
+	// end (or a CR). One scan finds that they need no splitting.
+	const char *plain = pos;
+	while (plain < end && (mailsrv_host_byte[(uint8_t)*plain] != 0 || *plain == '.')) {
+		plain++;
+	}
+	if (plain == end || (plain + 1 == end && *plain == '\r')) {
+		fields[0] = pos;
+		lens[0] = plain - pos;
+		count = (lens[0] > 0);
+	} else {
+		int ret = split_line(path, line, pos, end, fields, lens, &count, err);
+		if (ret != KNOT_EOK) {
+			return ret;
+		}
+	}
+	if (count == 0) {
+		return KNOT_EOK;
 	}
 
 	mailsrv_name_t domain, target;
 	char reason[MAILSRV_REASON_SIZE];
 	bool in_target = false;
 	if (!mailsrv_name_parse(fields[0], lens[0], &domain, reason)) {
-		goto invalid;
+		return line_error(path, line, fields[0], lens[0], "domain", reason, err);
 	}
-	in_target = (count == 2);
 	if (count == 2 && !mailsrv_name_parse(fields[1], lens[1], &target, reason)) {
-		goto invalid;
+		return line_error(path, line, fields[1], lens[1], "target", reason, err);
 	}
 	if (!check_entry(&domain, count == 2 ? &target : NULL, reason, &in_target)) {
-		goto invalid;
+		int bad = in_target ? 1 : 0;
+		return line_error(path, line, fields[bad], lens[bad],
+		                  in_target ? "target" : "domain", reason, err);
 	}
 
+	int64_t first;
+	int ret = add_domain(list, domain.wire, domain.size, count == 2 ? &target : NULL,
+	                     source, line, &first);
+	if (ret != KNOT_EEXIST) {
+		return ret;
+	}
+	char quoted[80];
 	char where[MAILSRV_ERR_SIZE / 2];
-	snprintf(where, sizeof(where), "%s:%u: domain '%s'", path, line, quoted[0]);
-	return add_domain(list, domain.wire, domain.size, count == 2 ? &target : NULL,
-	                  source, line, where, err);
-invalid:
-	snprintf(err, MAILSRV_ERR_SIZE, "%s:%u: %s '%s': %s", path, line,
-	         in_target ? "target" : "domain", quoted[in_target ? 1 : 0], reason);
-	return KNOT_EINVAL;
+	mailsrv_name_quote(fields[0], lens[0], quoted, sizeof(quoted));
+	snprintf(where, sizeof(where), "%s:%u: domain '%s'", path, line, quoted);
+
+	return conflict_error(list, first, where, err);
 }
 
 /*! \brief Seconds within which a change may not show in a file's times
@@ -540,10 +603,33 @@ static int read_file(const char *path, char **data, size_t *size,
 	return KNOT_EOK;
 }
 
+/*!
+ * \brief Sizes the entries, the names and the index for one domain per line
+ *        of \a data at once, instead of growing them (and rehashing the
+ *        index) again and again while a large file is parsed.
+ */
+static int reserve_lines(mailsrv_list_t *list, const char *data, size_t size)
+{
+	size_t lines = 1;
+	for (const char *pos = data; (pos = memchr(pos, '\n', data + size - pos)) != NULL; pos++) {
+		lines++;
+	}
+
+	// A wire name is at most one byte longer than its text and line end.
+	if (reserve(&list->entries, &list->entries_max, list->count, lines,
+	            sizeof(*list->entries)) != KNOT_EOK ||
+	    reserve(&list->names, &list->names_max, list->names_size, size + lines, 1) != KNOT_EOK ||
+	    index_reserve(&list->by_name, list, name_key, list->count + lines) != KNOT_EOK) {
+		return KNOT_ENOMEM;
+	}
+
+	return KNOT_EOK;
+}
+
 int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
                           char err[MAILSRV_ERR_SIZE])
 {
-	if (reserve(&list->files, &list->files_max, list->file_count,
+	if (reserve(&list->files, &list->files_max, list->file_count, 1,
 	            sizeof(*list->files)) != KNOT_EOK) {
 		return KNOT_ENOMEM;
 	}
@@ -564,6 +650,7 @@ int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
 		return ret;
 	}
 
+	ret = reserve_lines(list, data, size);
 	const char *pos = data, *end = data + size;
 	for (uint32_t line = 1; ret == KNOT_EOK && pos < end; line++) {
 		const char *eol = memchr(pos, '\n', end - pos);
@@ -600,14 +687,24 @@ ssize_t mailsrv_list_find_target(const mailsrv_list_t *list,
 
 int mailsrv_list_add_ancestors(mailsrv_list_t *list)
 {
+	// Domains of a list mostly share their parent with the domain before:
+	// that parent (with its parents) is in the list already.
+	uint8_t last_parent[KNOT_DNAME_MAXLEN];
+	size_t last_size = 0;
 	size_t listed = list->count;
 	for (size_t i = 0; i < listed; i++) {
 		uint8_t name[KNOT_DNAME_MAXLEN];
 		memcpy(name, mailsrv_list_name(list, &list->entries[i]),
 		       knot_dname_size(mailsrv_list_name(list, &list->entries[i])));
+		const uint8_t *first = name + 1 + name[0];
+		size_t first_size = knot_dname_size(first);
+		if (first_size == last_size && memcmp(first, last_parent, first_size) == 0) {
+			continue;
+		}
+		memcpy(last_parent, first, first_size);
+		last_size = first_size;
 		// Up the tree until a name that is in the list (with its parents).
-		for (const uint8_t *parent = name + 1 + name[0]; *parent != '\0';
-		     parent += 1 + *parent) {
+		for (const uint8_t *parent = first; *parent != '\0'; parent += 1 + *parent) {
 			size_t size = knot_dname_size(parent);
 			size_t before = list->count;
 			int64_t found = append_entry(list, parent, size, MAILSRV_LIST_ANCESTOR, 0, 0);

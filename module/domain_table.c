@@ -415,10 +415,17 @@ int mailsrv_table_apply(mailsrv_table_t *table, mailsrv_list_t *list,
 		return ret;
 	}
 
+	// Every name of the list is in the table now: with as many entries as
+	// the list, the table holds no other name and nothing is to be removed.
 	struct cds_lfht_iter iter;
 	table_entry_t *entry;
 	rcu_read_lock();
 	for_each_entry(table->ht, &iter, entry) {
+		// The table holds the list and more: once the counts are equal,
+		// nothing is left to remove.
+		if (table->count == list->count) {
+			break;
+		}
 		if (mailsrv_list_find(list, entry->name) == NULL &&
 		    cds_lfht_del(table->ht, &entry->node) == 0) {
 			count_entry(table, entry, -1);

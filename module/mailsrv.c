@@ -141,6 +141,7 @@ static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
 static void instance_free(mailsrv_instance_t *inst)
 {
 	mailsrv_registry_put(inst->shared);
+	mailsrv_answer_unprepare(&inst->settings.answer);
 	mailsrv_settings_deinit(&inst->settings);
 	free(inst);
 }
@@ -240,6 +241,9 @@ int mailsrv_load(knotd_mod_t *mod)
 		knotd_mod_log(mod, LOG_ERR, "invalid configuration (%s)", err);
 	}
 	inst->settings.answer.zone_size = knot_dname_size(knotd_mod_zone(mod));
+	if (ret == KNOT_EOK) {
+		ret = mailsrv_answer_prepare(&inst->settings.answer);
+	}
 	if (ret == KNOT_EOK) {
 		ret = load_table(mod, inst);
 	}

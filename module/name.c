@@ -10,6 +10,21 @@
 
 #include "module/name.h"
 
+const uint8_t mailsrv_host_byte[256] = {
+	['-'] = '-', ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',
+	['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l',
+	['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r',
+	['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
+	['Y'] = 'y', ['Z'] = 'z',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
+	['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l',
+	['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r',
+	['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+	['y'] = 'y', ['z'] = 'z',
+};
+
 /*! \brief Checks one label against the host name rules (RFC 1123 2.1). */
 static bool check_label(const uint8_t *label, size_t len, char reason[MAILSRV_REASON_SIZE])
 {
@@ -64,15 +79,28 @@ static bool parse_ascii(const char *txt, size_t len, mailsrv_name_t *out,
 		len--;
 	}
 
+	// One pass checks, lowers and copies the bytes; check_label() tells the
+	// reason of a bad label (in the order it checks).
 	size_t start = 0;
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && txt[i] != '.') {
+			uint8_t c = mailsrv_host_byte[(uint8_t)txt[i]];
+			size_t pos = out->size + 1 + i - start;
+			if (c == 0) {
+				const char *end = memchr(txt + i, '.', len - i);
+				size_t label_len = (end != NULL ? end : txt + len) - (txt + start);
+				return check_label((const uint8_t *)txt + start, label_len, reason);
+			}
+			if (pos < KNOT_DNAME_MAXLEN) { // Else too long: refused below.
+				out->wire[pos] = c;
+			}
 			continue;
 		}
 		const uint8_t *label = (const uint8_t *)txt + start;
 		size_t label_len = i - start;
-		if (!check_label(label, label_len, reason)) {
-			return false;
+		if (label_len == 0 || label_len > KNOT_DNAME_MAXLABELLEN ||
+		    label[0] == '-' || label[label_len - 1] == '-') {
+			return check_label(label, label_len, reason);
 		}
 		// The root label of an absolute name takes one more byte.
 		if (out->size + 1 + label_len + 1 > KNOT_DNAME_MAXLEN) {
@@ -80,13 +108,6 @@ static bool parse_ascii(const char *txt, size_t len, mailsrv_name_t *out,
 			return false;
 		}
 		out->wire[out->size] = label_len;
-		memcpy(out->wire + out->size + 1, label, label_len);
-		for (size_t j = 1; j <= label_len; j++) {
-			uint8_t *c = out->wire + out->size + j;
-			if (*c >= 'A' && *c <= 'Z') {
-				*c |= 0x20;
-			}
-		}
 		out->size += 1 + label_len;
 		start = i + 1;
 	}

@@ -32,6 +32,10 @@ typedef struct {
 	bool absolute;                   /*!< Written with a trailing dot. */
 } mailsrv_name_t;
 
+/*! \brief Host-name bytes (RFC 1123 letters, digits, hyphen) in lower
+ *         case; 0 for any other byte. */
+extern const uint8_t mailsrv_host_byte[256];
+
 /*! \brief An SRV target: absolute, or relative to each mail domain. */
 typedef struct {
 	bool relative;     /*!< Put before each mail domain. */
@@ -90,6 +94,27 @@ size_t mailsrv_name_raw_text(const uint8_t *name, char txt[KNOT_DNAME_MAXLEN + 1
  */
 bool mailsrv_name_from_wire(const uint8_t *name, mailsrv_name_t *out,
                             char reason[MAILSRV_REASON_SIZE]);
+
+/*!
+ * \brief Is \a label (wire) the label \a lower (wire, lower-case letters,
+ *        digits, '-' and '_') in any letter case? On the query path: in
+ *        place, without a lower-case copy.
+ */
+static inline bool mailsrv_label_is(const uint8_t *label, const uint8_t *lower)
+{
+	if (label[0] != lower[0]) {
+		return false;
+	}
+	// (c | 0x20) equals a lower-case letter only for that letter's two cases.
+	for (int i = 1; i <= lower[0]; i++) {
+		uint8_t c = label[i], l = lower[i];
+		if (c != l && ((c | 0x20) != l || l < 'a' || l > 'z')) {
+			return false;
+		}
+	}
+
+	return true;
+}
 
 /*!
  * \brief Writes \a len bytes of \a txt for a message: printable ASCII as

@@ -34,7 +34,7 @@
 #include "module/catalog.h"
 #include "module/domain_list.h"
 #include "tests/fuzz/util.h"
-#include "tests/unit/pool.h"
+#include "tests/common/pool.h"
 
 /*! \brief Domains of the table: targets of each kind, longest names. */
 static const char SEED_LIST[] =
@@ -238,7 +238,7 @@ static void check_answer(const request_t *req, const knot_pkt_t *resp,
 /*! \brief Runs the hook once and checks what it did. */
 static void run(const request_t *req, knotd_in_state_t state, knotd_query_proto_t proto)
 {
-	test_pool_reset();
+	test_pool_reset(0);
 	knot_pkt_t *resp = knot_pkt_new(NULL, req->resp_size, &test_pool);
 	FUZZ_CHECK(resp != NULL, "out of memory");
 	if (knot_pkt_init_response(resp, req->query) != KNOT_EOK) {

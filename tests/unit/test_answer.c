@@ -16,7 +16,7 @@
 
 #include "module/answer.h"
 #include "module/catalog.h"
-#include "tests/unit/pool.h"
+#include "tests/common/pool.h"
 #include "tests/unit/testutil.h"
 
 #define DNAME(s) ((const uint8_t *)(s))
@@ -277,6 +277,7 @@ typedef struct {
 	knotd_qdata_params_t params;
 	knotd_qdata_t qdata;
 	mailsrv_answered_t answered;
+	const uint8_t *qdata_name; /*!< qdata->name if not the lower-case QNAME. */
 } fixture_t;
 
 static int fixture_setup(void **state)
@@ -294,6 +295,7 @@ static int fixture_setup(void **state)
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
 		f->conf.records[i] = mailsrv_catalog_record(i);
 	}
+	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
 	*state = f;
 	return 0;
 }
@@ -302,6 +304,7 @@ static int fixture_teardown(void **state)
 {
 	fixture_t *f = *state;
 	mailsrv_table_free(f->table);
+	mailsrv_answer_unprepare(&f->conf);
 	free(f->conf_target);
 	knot_pkt_free(f->query);
 	knot_pkt_free(f->resp);
@@ -316,7 +319,7 @@ static knotd_in_state_t run_sized(fixture_t *f, const char *qname_txt, uint16_t 
 {
 	knot_pkt_free(f->query);
 	knot_pkt_free(f->resp);
-	test_pool_reset();
+	test_pool_reset(0);
 	uint8_t qname[KNOT_DNAME_MAXLEN];
 	assert_non_null(knot_dname_from_str(qname, qname_txt, sizeof(qname)));
 	f->query = knot_pkt_new(NULL, KNOT_WIRE_MAX_PKTSIZE, NULL);
@@ -326,7 +329,7 @@ static knotd_in_state_t run_sized(fixture_t *f, const char *qname_txt, uint16_t 
 	f->params = (knotd_qdata_params_t){ .proto = proto };
 	f->qdata = (knotd_qdata_t){
 		.query = f->query,
-		.name = knot_pkt_qname(f->query),
+		.name = f->qdata_name != NULL ? f->qdata_name : knot_pkt_qname(f->query),
 		.params = &f->params,
 		.mm = &test_pool,
 	};
@@ -385,6 +388,65 @@ static void test_hook_srv(void **state)
 	assert_memory_equal(f->resp->wire + an, "\xc0\x0c", 2);
 	assert_memory_equal(f->resp->wire + KNOT_WIRE_HEADER_SIZE,
 	                    "\x0c_SUBMISSIONS\x04_Tcp\x05OTHER", 24);
+}
+
+static void test_hook_prepared(void **state)
+{
+	fixture_t *f = *state;
+	char txt[1024];
+
+	// The absolute configured target: rdata of the enabled services only,
+	// answered for a domain without its own target.
+	assert_non_null(f->conf.srv[0]);
+	assert_non_null(f->conf.srv[1]);
+	for (int i = 2; i < MAILSRV_SERVICE_COUNT; i++) {
+		assert_null(f->conf.srv[i]);
+	}
+	assert_int_equal(run(f, "_submissions._tcp.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
+	assert_ptr_equal(f->resp->rr[0].rrs.rdata, f->conf.srv[0]);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_submissions._tcp.example.com. 600 10 1 465 mail.example.net.");
+
+	// A relative target differs per domain: nothing prepared.
+	mailsrv_answer_unprepare(&f->conf);
+	mailsrv_target_t *rel = target("\x04""mail", 5, true);
+	f->conf.target = rel;
+	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		assert_null(f->conf.srv[i]);
+	}
+	assert_int_equal(run(f, "_imaps._tcp.x.y.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_TCP), KNOTD_IN_STATE_HIT);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_imaps._tcp.x.y.example.com. 600 10 1 993 mail.x.y.example.com.");
+	f->conf.target = f->conf_target;
+	free(rel);
+}
+
+static void test_hook_upper_name(void **state)
+{
+	fixture_t *f = *state;
+	char txt[1024];
+
+	// knotd passes the lower-case QNAME; a name as asked is answered too.
+	f->qdata_name = DNAME("\x06""_IMAPS\x04""_TCP\x05""OTHER\x07""Example\x03""COM");
+	assert_int_equal(run(f, "_IMAPS._TCP.OTHER.Example.COM.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_imaps._tcp.other.example.com. 600 10 1 993 mx.other.example.com.");
+
+	f->qdata_name = DNAME("\x04""_Tcp\x01""Y\x07""example\x03""com");
+	assert_int_equal(run(f, "_Tcp.Y.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS,
+	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
+	f->qdata_name = DNAME("\x01""X\x01""y\x07""example\x03""com");
+	assert_int_equal(run(f, "X.y.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS,
+	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+	f->qdata_name = DNAME("\x06""_imaps\x04""_tcp\x04""NOPE\x07""example\x03""com");
+	assert_int_equal(run(f, "_imaps._tcp.NOPE.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
+	assert_int_equal(f->resp->rrset_count, 0);
+	f->qdata_name = NULL;
 }
 
 static void test_hook_nodata_keep(void **state)
@@ -487,6 +549,8 @@ int main(void)
 		cmocka_unit_test(test_action),
 		cmocka_unit_test(test_rdata),
 		cmocka_unit_test_setup_teardown(test_hook_srv, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_prepared, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_upper_name, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_nodata_keep, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_unavailable, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_truncation, fixture_setup, fixture_teardown),

@@ -2,10 +2,9 @@
  *  SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <stddef.h>
 #include <stdint.h>
 
-#include "tests/unit/pool.h"
+#include "tests/common/pool.h"
 
 static uint8_t arena[1 << 20];
 static size_t arena_used;
@@ -24,7 +23,12 @@ static void *arena_alloc(void *ctx, size_t len)
 
 knot_mm_t test_pool = { NULL, arena_alloc, NULL };
 
-void test_pool_reset(void)
+size_t test_pool_used(void)
 {
-	arena_used = 0;
+	return arena_used;
+}
+
+void test_pool_reset(size_t mark)
+{
+	arena_used = mark;
 }
