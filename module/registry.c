@@ -109,6 +109,26 @@ static mailsrv_file_state_t *current_states(const mailsrv_sources_t *sources)
 	return states;
 }
 
+/*!
+ * \brief Takes the key and the current file states of sources (before the
+ *        registry lock: stat() may be slow).
+ */
+static int sources_now(const mailsrv_sources_t *sources, sources_key_t *key,
+                       mailsrv_file_state_t **now)
+{
+	int ret = key_init(key, sources);
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+	*now = current_states(sources);
+	if (*now == NULL) {
+		free(key->data);
+		return KNOT_ENOMEM;
+	}
+
+	return KNOT_EOK;
+}
+
 /*! \brief Does any file differ from \a known (states of the same files)? */
 static bool files_changed(const mailsrv_file_state_t *known,
                           const mailsrv_file_state_t *now, size_t count)
@@ -243,14 +263,10 @@ int mailsrv_registry_check(const mailsrv_sources_t *sources, const mailsrv_targe
                            char err[MAILSRV_ERR_SIZE])
 {
 	sources_key_t key;
-	int ret = key_init(&key, sources);
+	mailsrv_file_state_t *now;
+	int ret = sources_now(sources, &key, &now);
 	if (ret != KNOT_EOK) {
 		return ret;
-	}
-	mailsrv_file_state_t *now = current_states(sources);
-	if (now == NULL) {
-		free(key.data);
-		return KNOT_ENOMEM;
 	}
 
 	pthread_mutex_lock(&registry_lock);
@@ -405,14 +421,10 @@ int mailsrv_registry_get(const mailsrv_sources_t *sources, mailsrv_shared_t **sh
 	memset(info, 0, sizeof(*info));
 
 	sources_key_t key;
-	int ret = key_init(&key, sources);
+	mailsrv_file_state_t *now;
+	int ret = sources_now(sources, &key, &now);
 	if (ret != KNOT_EOK) {
 		return ret;
-	}
-	mailsrv_file_state_t *now = current_states(sources);
-	if (now == NULL) {
-		free(key.data);
-		return KNOT_ENOMEM;
 	}
 
 	pthread_mutex_lock(&registry_lock);

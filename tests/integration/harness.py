@@ -62,6 +62,15 @@ def _die_with_parent():
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def read_log(path):
+    """The text of a server's log file ("" before it is written)."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
 def knotd_version():
     """knotd's version as a tuple of integers."""
     # "knotd (Knot DNS), version 3.2.6" (3.2) or "knotd, Knot DNS 3.4.6" (3.4+).
@@ -233,11 +242,7 @@ class Knot:
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def log(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
+        return read_log(self.log_path)
 
     def knotc(self, *args, conf=False):
         """Runs knotc against this server's socket (or its config file)."""

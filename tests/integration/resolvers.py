@@ -95,11 +95,7 @@ class Resolver:
         self.proc = None
 
     def log(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
+        return harness.read_log(self.log_path)
 
     def cleanup(self):
         self.stop()

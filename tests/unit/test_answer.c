@@ -421,6 +421,24 @@ static void test_hook_prepared(void **state)
 	answer_text(f, txt, sizeof(txt));
 	assert_string_equal(txt, "_imaps._tcp.x.y.example.com. 600 10 1 993 mail.x.y.example.com.");
 	f->conf.target = f->conf_target;
+
+	// Per service: its own record, and its own target (relative: per query).
+	mailsrv_answer_unprepare(&f->conf);
+	f->conf.records[0].port = 1465;
+	f->conf.records[1].target = rel;
+	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
+	assert_non_null(f->conf.srv[0]);
+	assert_null(f->conf.srv[1]);
+	assert_int_equal(run(f, "_submissions._tcp.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
+	assert_ptr_equal(f->resp->rr[0].rrs.rdata, f->conf.srv[0]);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_submissions._tcp.example.com. 600 10 1 1465 mail.example.net.");
+	assert_int_equal(run(f, "_imaps._tcp.x.y.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_TCP), KNOTD_IN_STATE_HIT);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_imaps._tcp.x.y.example.com. 600 10 1 993 mail.x.y.example.com.");
+	f->conf.records[1].target = NULL;
 	free(rel);
 }
 

@@ -25,19 +25,14 @@ static void test_insert_lookup(void **state)
 	mailsrv_table_t *table = test_table(lines);
 	assert_int_equal(mailsrv_table_count(table), 3);
 
-	char target[512];
-	assert_true(test_lookup(table, "example.com.", target));
-	assert_string_equal(target, "-");
-	assert_true(test_lookup(table, "example.org.", target));
-	assert_string_equal(target, "imap");
-	assert_true(test_lookup(table, "own.example.", target));
-	assert_string_equal(target, "mx.example.net.");
+	assert_target(table, "example.com.", "-");
+	assert_target(table, "example.org.", "imap");
+	assert_target(table, "own.example.", "mx.example.net.");
 
 	// Parents exist without services; a child, a similar name do not.
-	assert_true(test_lookup(table, "com.", target));
-	assert_string_equal(target, "(parent)");
-	assert_false(test_lookup(table, "sub.example.com.", target));
-	assert_false(test_lookup(table, "example.co.", target));
+	assert_target(table, "com.", "(parent)");
+	assert_absent(table, "sub.example.com.");
+	assert_absent(table, "example.co.");
 
 	mailsrv_table_free(table);
 }
@@ -48,9 +43,8 @@ static void test_case(void **state)
 	// Keys are lower-case wire names: callers lower-case query names first.
 	const char *lines[] = { "Example.COM", NULL };
 	mailsrv_table_t *table = test_table(lines);
-	char target[512];
-	assert_true(test_lookup(table, "example.com.", target));
-	assert_false(test_lookup(table, "Example.COM.", target));
+	assert_target(table, "example.com.", "-");
+	assert_absent(table, "Example.COM.");
 	mailsrv_table_free(table);
 }
 
@@ -62,12 +56,11 @@ static void test_set_delete(void **state)
 	assert_int_equal(mailsrv_table_set(table, name, NULL), KNOT_EOK);
 	assert_int_equal(mailsrv_table_set(table, name, NULL), KNOT_EOK);
 	assert_int_equal(mailsrv_table_count(table), 1);
-	char target[512];
-	assert_true(test_lookup(table, "example.com.", target));
+	assert_target(table, "example.com.", "-");
 
 	assert_int_equal(mailsrv_table_delete(table, name), KNOT_EOK);
 	assert_int_equal(mailsrv_table_count(table), 0);
-	assert_false(test_lookup(table, "example.com.", target));
+	assert_absent(table, "example.com.");
 	assert_int_equal(mailsrv_table_delete(table, name), KNOT_ENOENT);
 
 	mailsrv_table_free(table);
@@ -102,18 +95,12 @@ static void test_apply_difference(void **state)
 	assert_int_equal(diff.removed, 1);  // d
 	assert_int_equal(mailsrv_table_count(table), 5);
 
-	char target[512];
-	assert_true(test_lookup(table, "a.example.", target));
-	assert_string_equal(target, "-");
-	assert_true(test_lookup(table, "b.example.", target));
-	assert_string_equal(target, "t1.example.");
-	assert_true(test_lookup(table, "c.example.", target));
-	assert_string_equal(target, "t3");
-	assert_true(test_lookup(table, "e.example.", target));
-	assert_string_equal(target, "-");
-	assert_true(test_lookup(table, "f.example.", target));
-	assert_string_equal(target, "t2");
-	assert_false(test_lookup(table, "d.example.", target));
+	assert_target(table, "a.example.", "-");
+	assert_target(table, "b.example.", "t1.example.");
+	assert_target(table, "c.example.", "t3");
+	assert_target(table, "e.example.", "-");
+	assert_target(table, "f.example.", "t2");
+	assert_absent(table, "d.example.");
 
 	// An unchanged target keeps its object: b was not touched.
 	assert_ptr_equal(target_of(table, "b.example."), t1);
@@ -127,7 +114,7 @@ static void test_apply_difference(void **state)
 	diff = test_apply(table, none);
 	assert_int_equal(diff.removed, 5);
 	assert_int_equal(mailsrv_table_count(table), 0);
-	assert_false(test_lookup(table, "example.", target)); // The parent went too.
+	assert_absent(table, "example."); // The parent went too.
 
 	// A listed domain that becomes a parent only is removed, and back.
 	const char *child[] = { "a.b.example", "b.example", NULL };
@@ -137,8 +124,7 @@ static void test_apply_difference(void **state)
 	diff = test_apply(table, only_child);
 	assert_int_equal(diff.removed, 1);
 	assert_int_equal(diff.added + diff.changed, 0);
-	assert_true(test_lookup(table, "b.example.", target));
-	assert_string_equal(target, "(parent)");
+	assert_target(table, "b.example.", "(parent)");
 	diff = test_apply(table, child);
 	assert_int_equal(diff.added, 1);
 	assert_int_equal(mailsrv_table_count(table), 2);
@@ -160,16 +146,16 @@ static void test_many(void **state)
 		assert_int_equal(mailsrv_table_set(table, name, NULL), KNOT_EOK);
 	}
 	assert_int_equal(mailsrv_table_count(table), 100000);
-	char domain[64], target[512];
+	char domain[64];
 	for (int i = 0; i < 100000; i += 7) {
 		snprintf(domain, sizeof(domain), "d%d.example.", i);
-		assert_true(test_lookup(table, domain, target));
+		assert_target(table, domain, "-");
 		if (i % 2 == 0) {
 			int len = snprintf((char *)name + 1, sizeof(name) - 1, "d%d", i);
 			name[0] = len;
 			memcpy(name + 1 + len, "\x07""example\x00", 9);
 			assert_int_equal(mailsrv_table_delete(table, name), KNOT_EOK);
-			assert_false(test_lookup(table, domain, target));
+			assert_absent(table, domain);
 		}
 	}
 	mailsrv_table_free(table);

@@ -31,3 +31,17 @@ mailsrv_table_diff_t test_apply(mailsrv_table_t *table, const char *const *lines
  *                "(parent)" for a parent only, a relative one without a dot).
  */
 bool test_lookup(const mailsrv_table_t *table, const char *domain, char target[512]);
+
+/*! \brief Asserts that \a domain is in the table with the target \a expected
+ *         (as test_lookup() writes it). A macro: failures name the caller's line. */
+#define assert_target(table, domain, expected) do { \
+	char target_[512]; \
+	assert_true(test_lookup((table), (domain), target_)); \
+	assert_string_equal(target_, (expected)); \
+} while (0)
+
+/*! \brief Asserts that \a domain is not in the table. */
+#define assert_absent(table, domain) do { \
+	char target_[512]; \
+	assert_false(test_lookup((table), (domain), target_)); \
+} while (0)
