@@ -152,13 +152,21 @@ void mailsrv_table_free(mailsrv_table_t *table)
 	free(table);
 }
 
-bool mailsrv_table_lookup(const mailsrv_table_t *table, const uint8_t *name,
-                          size_t size, const mailsrv_target_t **target)
+/*! \brief Finds the node of a domain (under the read lock). */
+static struct cds_lfht_node *find_node(const mailsrv_table_t *table, const uint8_t *name,
+                                       size_t size)
 {
 	table_key_t key = { name, size };
 	struct cds_lfht_iter iter;
 	cds_lfht_lookup(table->ht, key_hash(table, &key), entry_match, &key, &iter);
-	struct cds_lfht_node *node = cds_lfht_iter_get_node(&iter);
+
+	return cds_lfht_iter_get_node(&iter);
+}
+
+bool mailsrv_table_lookup(const mailsrv_table_t *table, const uint8_t *name,
+                          size_t size, const mailsrv_target_t **target)
+{
+	struct cds_lfht_node *node = find_node(table, name, size);
 	if (node == NULL) {
 		return false;
 	}
@@ -239,16 +247,6 @@ static void retired_commit(retired_t *retired)
 	}
 }
 
-/*! \brief Finds the node of a domain (under the read lock). */
-static struct cds_lfht_node *find_node(mailsrv_table_t *table, const uint8_t *name)
-{
-	table_key_t key = { name, knot_dname_size(name) };
-	struct cds_lfht_iter iter;
-	cds_lfht_lookup(table->ht, key_hash(table, &key), entry_match, &key, &iter);
-
-	return cds_lfht_iter_get_node(&iter);
-}
-
 /*! \brief Adds or replaces a domain; a replaced entry is retired. */
 static int put_entry(mailsrv_table_t *table, const uint8_t *name,
                      const mailsrv_target_t *target, retired_t *retired)
@@ -300,7 +298,7 @@ int mailsrv_table_delete(mailsrv_table_t *table, const uint8_t *name)
 	}
 
 	rcu_read_lock();
-	struct cds_lfht_node *node = find_node(table, name);
+	struct cds_lfht_node *node = find_node(table, name, knot_dname_size(name));
 	int ret = (node != NULL) ? cds_lfht_del(table->ht, node) : -1;
 	rcu_read_unlock();
 
@@ -393,7 +391,7 @@ int mailsrv_table_apply(mailsrv_table_t *table, mailsrv_list_t *list,
 		const mailsrv_target_t *target = mailsrv_list_target(list, entry);
 
 		rcu_read_lock();
-		struct cds_lfht_node *node = find_node(table, name);
+		struct cds_lfht_node *node = find_node(table, name, knot_dname_size(name));
 		const mailsrv_target_t *old = (node != NULL) ?
 		        caa_container_of(node, table_entry_t, node)->target : &mailsrv_ancestor;
 		rcu_read_unlock();
