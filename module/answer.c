@@ -251,7 +251,7 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 
 	// A domain above the zone apex belongs to another zone.
 	const uint8_t *domain = qname.domain;
-	size_t domain_size = qdata->query->qname_size - (domain - qdata->name);
+	size_t domain_size = knot_dname_size(domain);
 	if (domain_size < conf->zone_size) {
 		return state;
 	}
