@@ -177,6 +177,20 @@ bool mailsrv_table_lookup(const mailsrv_table_t *table, const uint8_t *name,
 	return true;
 }
 
+void mailsrv_table_foreach(const mailsrv_table_t *table,
+                           void (*visit)(const uint8_t *name, void *ctx), void *ctx)
+{
+	struct cds_lfht_iter iter;
+	table_entry_t *entry;
+	rcu_read_lock();
+	for_each_entry(table->ht, &iter, entry) {
+		if (entry->target != &mailsrv_ancestor) {
+			visit(entry->name, ctx);
+		}
+	}
+	rcu_read_unlock();
+}
+
 size_t mailsrv_table_count(const mailsrv_table_t *table)
 {
 	return table->count - table->ancestors;

@@ -107,6 +107,18 @@ int mailsrv_table_set(mailsrv_table_t *table, const uint8_t *name,
  */
 int mailsrv_table_delete(mailsrv_table_t *table, const uint8_t *name);
 
+/*!
+ * \brief Calls \a visit with every listed domain (parents only not visited),
+ *        in no particular order.
+ *
+ * \note Not concurrently with a writer. The calling thread must be
+ *       registered with RCU.
+ *
+ * \param visit  Called with the lower-case wire-format name and \a ctx.
+ */
+void mailsrv_table_foreach(const mailsrv_table_t *table,
+                           void (*visit)(const uint8_t *name, void *ctx), void *ctx);
+
 /*! \brief Number of listed domains in the table (parents only not counted). */
 size_t mailsrv_table_count(const mailsrv_table_t *table);
 

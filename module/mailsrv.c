@@ -102,7 +102,28 @@ typedef struct {
 	mailsrv_settings_t settings;
 	const mailsrv_table_t *table;
 	mailsrv_shared_t *shared;
+	mailsrv_zone_t zone;  /*!< The zone, as one that uses the shared table. */
 } mailsrv_instance_t;
+
+/*! \brief Logs listed domains that no zone using the list answers for. */
+static void log_coverage(knotd_mod_t *mod, mailsrv_shared_t *shared)
+{
+	mailsrv_coverage_t coverage;
+	size_t zones;
+	if (!mailsrv_registry_coverage(shared, &coverage, &zones)) {
+		return;
+	}
+	if (coverage.outside == 0) {
+		knotd_mod_log(mod, LOG_INFO, "domain list has no domains outside the zones "
+		              "that use it now, zones %zu", zones);
+		return;
+	}
+	char name[KNOT_DNAME_TXT_MAXLEN + 1];
+	knot_dname_to_str(name, coverage.first, sizeof(name));
+	knotd_mod_log(mod, LOG_WARNING, "domain list has domains outside every zone that "
+	              "uses it, not answered, domains %zu, zones %zu, first '%s'",
+	              coverage.outside, zones, name);
+}
 
 static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
                                       knotd_qdata_t *qdata, knotd_mod_t *mod)
@@ -135,11 +156,18 @@ static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
 		break;
 	}
 
+	if (mailsrv_registry_coverage_due(inst->shared)) {
+		log_coverage(mod, inst->shared);
+	}
+
 	return next;
 }
 
 static void instance_free(mailsrv_instance_t *inst)
 {
+	if (inst->shared != NULL) {
+		mailsrv_registry_detach(inst->shared, &inst->zone);
+	}
 	mailsrv_registry_put(inst->shared);
 	mailsrv_answer_unprepare(&inst->settings.answer);
 	mailsrv_settings_deinit(&inst->settings);
@@ -224,6 +252,7 @@ static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 		return ret;
 	}
 	inst->table = mailsrv_shared_table(inst->shared);
+	mailsrv_registry_attach(inst->shared, &inst->zone, knotd_mod_zone(mod));
 
 	return KNOT_EOK;
 }

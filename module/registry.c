@@ -30,7 +30,16 @@ struct mailsrv_shared {
 	mailsrv_file_state_t *states;  /*!< Files as read into the table. */
 	size_t max_default_size;       /*!< Longest domain without its own target. */
 	mailsrv_file_state_t *failed;  /*!< Files as found invalid last (or NULL). */
+	struct cds_list_head zones;    /*!< Zones that use the table (mailsrv_zone_t). */
+	size_t zone_count;
+	unsigned long changes;         /*!< Changes of the table and its zones. */
+	unsigned long checked;         /*!< 'changes' at the last coverage check. */
+	uint64_t changed_at;           /*!< When the last change was (monotonic ns). */
+	mailsrv_coverage_t reported;   /*!< The last coverage logged. */
 };
+
+/*! \brief The coverage check waits for this long without a change. */
+#define COVERAGE_QUIET_NS	1000000000ull
 
 /*! \brief A list read by the configuration check, waiting for load(). */
 typedef struct pending {
@@ -82,6 +91,21 @@ static int key_init(sources_key_t *key, const mailsrv_sources_t *sources)
 static bool key_equal(const sources_key_t *a, const sources_key_t *b)
 {
 	return a->size == b->size && memcmp(a->data, b->data, a->size) == 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000000000ull + now.tv_nsec;
+}
+
+/*! \brief Notes a change for the coverage check (under the registry lock). */
+static void shared_changed(mailsrv_shared_t *shared)
+{
+	// Read without the lock by mailsrv_registry_coverage_due().
+	__atomic_store_n(&shared->changed_at, now_ns(), __ATOMIC_RELAXED);
+	__atomic_store_n(&shared->changes, shared->changes + 1, __ATOMIC_RELEASE);
 }
 
 static double seconds_since(const struct timespec *start)
@@ -324,6 +348,7 @@ static int shared_apply(mailsrv_shared_t *shared, pending_t *pending,
 	if (ret == KNOT_EOK) {
 		shared_set_files(shared, &pending->list);
 	}
+	shared_changed(shared);
 	info->domains = mailsrv_table_count(shared->table);
 	info->memory = mailsrv_table_memory(shared->table);
 	info->seconds = pending->seconds + seconds_since(&start);
@@ -356,6 +381,7 @@ static int shared_new(const mailsrv_sources_t *sources, sources_key_t *key,
 	shared->files = calloc(sources->file_count + 1, sizeof(*shared->files));
 	shared->states = calloc(sources->file_count + 1, sizeof(*shared->states));
 	shared->table = mailsrv_table_new(pending->list.count);
+	CDS_INIT_LIST_HEAD(&shared->zones);
 	int ret = (shared->files && shared->states && shared->table) ? KNOT_EOK : KNOT_ENOMEM;
 	for (size_t i = 0; ret == KNOT_EOK && i < sources->file_count; i++) {
 		shared->files[i] = strdup(sources->files[i]);
@@ -480,6 +506,72 @@ void mailsrv_registry_put(mailsrv_shared_t *shared)
 	pthread_mutex_unlock(&registry_lock);
 
 	shared_free(shared);
+}
+
+void mailsrv_registry_attach(mailsrv_shared_t *shared, mailsrv_zone_t *zone,
+                             const knot_dname_t *apex)
+{
+	knot_dname_to_wire(zone->apex, apex, sizeof(zone->apex));
+	knot_dname_to_lower(zone->apex);
+
+	pthread_mutex_lock(&registry_lock);
+	cds_list_add(&zone->link, &shared->zones);
+	shared->zone_count++;
+	shared_changed(shared);
+	pthread_mutex_unlock(&registry_lock);
+}
+
+void mailsrv_registry_detach(mailsrv_shared_t *shared, mailsrv_zone_t *zone)
+{
+	pthread_mutex_lock(&registry_lock);
+	cds_list_del(&zone->link);
+	shared->zone_count--;
+	shared_changed(shared);
+	pthread_mutex_unlock(&registry_lock);
+}
+
+bool mailsrv_registry_coverage_due(const mailsrv_shared_t *shared)
+{
+	unsigned long changes = __atomic_load_n(&shared->changes, __ATOMIC_ACQUIRE);
+	if (changes == __atomic_load_n(&shared->checked, __ATOMIC_RELAXED)) {
+		return false;
+	}
+
+	return now_ns() - __atomic_load_n(&shared->changed_at, __ATOMIC_RELAXED) >=
+	       COVERAGE_QUIET_NS;
+}
+
+bool mailsrv_registry_coverage(mailsrv_shared_t *shared, mailsrv_coverage_t *out,
+                               size_t *zones)
+{
+	if (pthread_mutex_trylock(&registry_lock) != 0) {
+		return false;
+	}
+
+	bool report = false;
+	mailsrv_apex_t *apexes = NULL;
+	if (shared->checked != shared->changes &&
+	    (apexes = calloc(shared->zone_count + 1, sizeof(*apexes))) != NULL) {
+		size_t count = 0;
+		mailsrv_zone_t *zone;
+		cds_list_for_each_entry(zone, &shared->zones, link) {
+			apexes[count].name = zone->apex;
+			apexes[count++].size = knot_dname_size(zone->apex);
+		}
+		mailsrv_coverage_count(shared->table, apexes, count, out);
+		__atomic_store_n(&shared->checked, shared->changes, __ATOMIC_RELAXED);
+
+		report = out->outside != shared->reported.outside ||
+		         (out->outside > 0 && !knot_dname_is_equal(out->first, shared->reported.first));
+		if (report) {
+			shared->reported = *out;
+		}
+		*zones = shared->zone_count;
+	}
+	pthread_mutex_unlock(&registry_lock);
+	free(apexes);
+
+	return report;
 }
 
 size_t mailsrv_registry_reads(void)

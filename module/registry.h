@@ -26,8 +26,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <urcu/list.h>
+
 #include "module/domain_list.h"
 #include "module/domain_table.h"
+#include "module/zone_coverage.h"
 
 /*! \brief A table shared by the module instances of one configuration. */
 typedef struct mailsrv_shared mailsrv_shared_t;
@@ -94,6 +97,50 @@ int mailsrv_registry_get(const mailsrv_sources_t *sources, mailsrv_shared_t **sh
  * \note No reader may use the reference any more (after a grace period).
  */
 void mailsrv_registry_put(mailsrv_shared_t *shared);
+
+/*! \brief A zone that uses a shared table (kept by its module instance). */
+typedef struct {
+	struct cds_list_head link;
+	uint8_t apex[KNOT_DNAME_MAXLEN]; /*!< Lower-case wire-format name. */
+} mailsrv_zone_t;
+
+/*!
+ * \brief Records that the zone \a apex uses the table, until
+ *        mailsrv_registry_detach() (before mailsrv_registry_put()).
+ *
+ * \param zone  Kept by the caller until detached.
+ */
+void mailsrv_registry_attach(mailsrv_shared_t *shared, mailsrv_zone_t *zone,
+                             const knot_dname_t *apex);
+
+/*! \brief Records that the zone no longer uses the table. */
+void mailsrv_registry_detach(mailsrv_shared_t *shared, mailsrv_zone_t *zone);
+
+/*!
+ * \brief Is the check for domains outside every zone due: did the table or
+ *        its zones change since the last check, and not in the last second?
+ *
+ * knotd gives modules no call once all zones are loaded; a query comes only
+ * after knotd has loaded the modules of all zones of its zone database, and
+ * the quiet second lets a reload that loads them one by one finish first.
+ * Cheap enough for every query.
+ */
+bool mailsrv_registry_coverage_due(const mailsrv_shared_t *shared);
+
+/*!
+ * \brief Checks for domains outside every zone that uses the table, once per
+ *        change; without waiting for the registry lock (a reload holds it:
+ *        a later call checks).
+ *
+ * \note The calling thread must be registered with RCU.
+ *
+ * \param out    Output: the domains outside.
+ * \param zones  Output: the number of zones that use the table.
+ *
+ * \retval true if the result differs from the last one reported: log it.
+ */
+bool mailsrv_registry_coverage(mailsrv_shared_t *shared, mailsrv_coverage_t *out,
+                               size_t *zones);
 
 /*! \brief How many times sources were read in this process (for tests). */
 size_t mailsrv_registry_reads(void);

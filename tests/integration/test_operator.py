@@ -3,6 +3,7 @@
 
 import re
 import sys
+import time
 
 import harness
 
@@ -83,6 +84,58 @@ class Operator(harness.DnsTestCase):
         self.assertGreater(int(line.group(1)), 0)
         self.assertIn("module 'mod-mailsrv/default', domain list repeats 1 domains with the "
                       "same target, first 'sub.example.com.' at %s:5" % self.path, log)
+
+
+def zone(name):
+    return ZONE.replace("example.com.", name + ".")
+
+
+class Coverage(harness.DnsTestCase):
+    """Listed domains outside every zone that uses the list are logged, once
+    per change, by the first query a quiet second after it."""
+
+    WARNING = ("[example.com.] module 'mod-mailsrv/default', domain list has domains "
+               "outside every zone that uses it, not answered, domains 2, zones 1, "
+               "first 'c.example.net.'")
+    INFO = ("module 'mod-mailsrv/default', domain list has no domains outside the zones "
+            "that use it now, zones 3")
+
+    def wait_for_line(self, knot, line, zone):
+        """Queries the zone until the log has the line (bounded)."""
+        deadline = time.monotonic() + harness.WAIT
+        while line not in knot.log() and time.monotonic() < deadline:
+            knot.query(zone, "SOA")
+            time.sleep(0.2)
+        self.assertIn(line, knot.log())
+
+    def test_outside_then_inside(self):
+        knot = harness.Knot({"example.com": (ZONE, ["mod-mailsrv/default"]),
+                             "example.org": (zone("example.org"), [])})
+        try:
+            knot.modules = ("mod-mailsrv:\n  - id: default\n    target: mail.example.net.\n"
+                            "    domain: [ a.example.com, b.example.org, c.example.net, "
+                            "example.com ]\n")
+            knot.start()
+            self.wait_for_line(knot, self.WARNING, "example.com")
+            # Once per change: more queries log nothing more.
+            time.sleep(1.2)
+            for _ in range(3):
+                knot.query("example.com", "SOA")
+            log = knot.log()
+            self.assertEqual(log.count("outside every zone"), 1, log)
+            self.assertNotIn("no domains outside", log)
+
+            # The missing zones get the module: all domains are inside now.
+            knot.zones = {"example.com": (ZONE, ["mod-mailsrv/default"]),
+                          "example.org": (zone("example.org"), ["mod-mailsrv/default"]),
+                          "example.net": (zone("example.net"), ["mod-mailsrv/default"])}
+            knot.write_config()
+            res = knot.knotc("reload")
+            self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+            self.wait_for_line(knot, self.INFO, "example.net")
+            self.assertEqual(knot.log().count("outside every zone"), 1)
+        finally:
+            knot.cleanup()
 
 
 class IdnErrors(harness.DnsTestCase):

@@ -15,6 +15,7 @@
 #include <libknot/dname.h>
 #include <libknot/errcode.h>
 
+#include "module/zone_coverage.h"
 #include "tests/unit/testutil.h"
 
 static void test_insert_lookup(void **state)
@@ -162,6 +163,59 @@ static void test_many(void **state)
 	rcu_barrier();
 }
 
+/*! \brief Counts the domains of \a table outside the zones \a apexes (text). */
+static size_t outside(const mailsrv_table_t *table, const char *const *apexes,
+                      char first[KNOT_DNAME_TXT_MAXLEN + 1])
+{
+	uint8_t names[8][KNOT_DNAME_MAXLEN];
+	mailsrv_apex_t list[8];
+	size_t count = 0;
+	for (; apexes[count] != NULL; count++) {
+		assert_non_null(knot_dname_from_str(names[count], apexes[count], KNOT_DNAME_MAXLEN));
+		list[count] = (mailsrv_apex_t){ names[count], knot_dname_size(names[count]) };
+	}
+	mailsrv_coverage_t coverage;
+	mailsrv_coverage_count(table, list, count, &coverage);
+	first[0] = '\0';
+	if (coverage.outside > 0) {
+		knot_dname_to_str(first, coverage.first, KNOT_DNAME_TXT_MAXLEN + 1);
+	}
+	return coverage.outside;
+}
+
+static void test_coverage(void **state)
+{
+	(void)state;
+	// Parents only (example.org., sub.example.org.) are no listed domains.
+	const char *lines[] = { "example.com", "x.sub.example.org", "b.example.net",
+	                        "a.example.net", "c.example.net imap", "z.example", NULL };
+	mailsrv_table_t *table = test_table(lines);
+	char first[KNOT_DNAME_TXT_MAXLEN + 1];
+
+	assert_int_equal(outside(table, (const char *[]){ NULL }, first), 6);
+	assert_string_equal(first, "example.com.");  // canonical order: com. first
+
+	assert_int_equal(outside(table, (const char *[]){ "example.com.", "org.", NULL },
+	                         first), 4);
+	assert_string_equal(first, "z.example.");
+
+	// A zone at a domain or any parent covers it; deeper or sibling zones do not.
+	const char *zones[] = { "example.org.", "example.com.", "a.example.net.",
+	                        "c.example.net.", "x.example.", "example.com.", NULL };
+	assert_int_equal(outside(table, zones, first), 2);
+	assert_string_equal(first, "z.example.");
+
+	const char *net[] = { "sub.example.org.", "example.com.", "example.net.",
+	                      "example.", NULL };
+	assert_int_equal(outside(table, net, first), 0);
+	assert_string_equal(first, "");
+
+	assert_int_equal(outside(table, (const char *[]){ ".", NULL }, first), 0);
+
+	mailsrv_table_free(table);
+	rcu_barrier();
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -184,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_set_delete),
 		cmocka_unit_test(test_apply_difference),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_coverage),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

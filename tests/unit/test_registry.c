@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <urcu.h>
+#include <libknot/dname.h>
 #include <libknot/errcode.h>
 
 #include "module/registry.h"
@@ -204,6 +205,66 @@ static void test_first_load_fails(void **state)
 	rcu_barrier();
 }
 
+/*! \brief Asserts what mailsrv_registry_coverage() reports (NULL: nothing). */
+static void assert_coverage(mailsrv_shared_t *shared, const char *first, size_t outside,
+                            size_t zones)
+{
+	mailsrv_coverage_t coverage;
+	size_t zone_count = 0;
+	bool report = mailsrv_registry_coverage(shared, &coverage, &zone_count);
+	assert_int_equal(report, first != NULL);
+	if (first != NULL) {
+		char name[KNOT_DNAME_TXT_MAXLEN + 1] = "";
+		if (coverage.outside > 0) {
+			knot_dname_to_str(name, coverage.first, sizeof(name));
+		}
+		assert_string_equal(name, first);
+		assert_int_equal(coverage.outside, outside);
+		assert_int_equal(zone_count, zones);
+	}
+}
+
+static void test_coverage_once_per_change(void **state)
+{
+	(void)state;
+	write_list("a.example.com\nb.example.org\n");
+	mailsrv_shared_info_t info;
+	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
+	mailsrv_zone_t zones[3];
+
+	mailsrv_registry_attach(shared, &zones[0], (const uint8_t *)"\x07""example\x03""com");
+	assert_coverage(shared, "inline.example.", 2, 1);
+	assert_coverage(shared, NULL, 0, 0);  // no change, no check
+
+	// Apexes are matched whatever their case.
+	mailsrv_registry_attach(shared, &zones[1], (const uint8_t *)"\x07""EXAMPLE\x03""Org");
+	assert_coverage(shared, "inline.example.", 1, 2);
+	mailsrv_registry_attach(shared, &zones[2], (const uint8_t *)"\x07""example");
+	assert_coverage(shared, "", 0, 3);
+
+	// A new list is checked again.
+	write_list("a.example.com\nb.example.org\nc.example.net\n");
+	get(MAILSRV_RELOADED, &info);
+	assert_coverage(shared, "c.example.net.", 1, 3);
+
+	// Due only after a quiet second; the same result is not reported again.
+	mailsrv_registry_detach(shared, &zones[1]);
+	mailsrv_registry_attach(shared, &zones[1], (const uint8_t *)"\x07""example\x03""org");
+	assert_false(mailsrv_registry_coverage_due(shared));
+	usleep(1100000);
+	assert_true(mailsrv_registry_coverage_due(shared));
+	assert_coverage(shared, NULL, 0, 0);
+	assert_false(mailsrv_registry_coverage_due(shared));
+
+	for (int i = 0; i < 3; i++) {
+		mailsrv_registry_detach(shared, &zones[i]);
+	}
+	assert_coverage(shared, "a.example.com.", 4, 0);
+	mailsrv_registry_put(shared);
+	mailsrv_registry_put(shared);
+	rcu_barrier();
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -231,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_bad_list_keeps_table),
 		cmocka_unit_test(test_check_then_get),
 		cmocka_unit_test(test_first_load_fails),
+		cmocka_unit_test(test_coverage_once_per_change),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

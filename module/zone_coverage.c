@@ -1,0 +1,68 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "module/zone_coverage.h"
+
+/*! \brief Any total order of names (for sorting and binary search only). */
+static int apex_cmp(const void *a, const void *b)
+{
+	const mailsrv_apex_t *x = a, *y = b;
+	if (x->size != y->size) {
+		return x->size < y->size ? -1 : 1;
+	}
+
+	return memcmp(x->name, y->name, x->size);
+}
+
+typedef struct {
+	const mailsrv_apex_t *apexes;
+	size_t count;
+	mailsrv_coverage_t *out;
+} count_ctx_t;
+
+/*! \brief Is \a name or one of its parents an apex? */
+static bool covered(const count_ctx_t *ctx, const uint8_t *name)
+{
+	if (ctx->count == 0) {
+		return false;
+	}
+	size_t size = knot_dname_size(name);
+	while (true) {
+		mailsrv_apex_t key = { name, size };
+		if (bsearch(&key, ctx->apexes, ctx->count, sizeof(key), apex_cmp) != NULL) {
+			return true;
+		}
+		if (*name == 0) {
+			return false;
+		}
+		size -= *name + 1;
+		name += *name + 1;
+	}
+}
+
+static void count_domain(const uint8_t *name, void *ctx_ptr)
+{
+	count_ctx_t *ctx = ctx_ptr;
+	if (covered(ctx, name)) {
+		return;
+	}
+	mailsrv_coverage_t *out = ctx->out;
+	if (out->outside++ == 0 || knot_dname_cmp(name, out->first) < 0) {
+		memcpy(out->first, name, knot_dname_size(name));
+	}
+}
+
+void mailsrv_coverage_count(const mailsrv_table_t *table, mailsrv_apex_t *apexes,
+                            size_t count, mailsrv_coverage_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (count > 0) {
+		qsort(apexes, count, sizeof(*apexes), apex_cmp);
+	}
+	count_ctx_t ctx = { apexes, count, out };
+	mailsrv_table_foreach(table, count_domain, &ctx);
+}
