@@ -36,8 +36,12 @@ def overlay_wrapper(stage_moduledir, moduledir):
     mirror = tempfile.mkdtemp(prefix="mailsrv-overlay-")
     target = os.path.join(mirror, os.path.relpath(moduledir, base))
     shutil.copytree(stage_moduledir, target)
-    script = 'mount -t overlay overlay -o lowerdir="$0":"$1" "$1" && shift && exec "$@"'
-    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script,
+    # A sanitizer runtime is preloaded into knotd only: unshare under
+    # ThreadSanitizer crashes.
+    script = ('mount -t overlay overlay -o lowerdir="$0":"$1" "$1" && shift && '
+              'export LD_PRELOAD="$KNOTD_PRELOAD" && exec "$@"')
+    return ["env", "-u", "LD_PRELOAD", "KNOTD_PRELOAD=" + harness.ENV.get("LD_PRELOAD", ""),
+            "unshare", "--mount", "--propagation", "private", "sh", "-c", script,
             mirror, base], mirror
 
 
