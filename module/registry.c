@@ -93,6 +93,7 @@ static bool key_equal(const sources_key_t *a, const sources_key_t *b)
 	return a->size == b->size && memcmp(a->data, b->data, a->size) == 0;
 }
 
+/*! \brief Monotonic time in nanoseconds. */
 static uint64_t now_ns(void)
 {
 	struct timespec now;

@@ -18,6 +18,7 @@ static int apex_cmp(const void *a, const void *b)
 	return memcmp(x->name, y->name, x->size);
 }
 
+/*! \brief What mailsrv_coverage_count() passes to each domain. */
 typedef struct {
 	const mailsrv_apex_t *apexes;
 	size_t count;
@@ -44,6 +45,7 @@ static bool covered(const count_ctx_t *ctx, const uint8_t *name)
 	}
 }
 
+/*! \brief Counts a domain that no apex covers, keeping the first in DNS order. */
 static void count_domain(const uint8_t *name, void *ctx_ptr)
 {
 	count_ctx_t *ctx = ctx_ptr;
