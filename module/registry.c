@@ -305,8 +305,10 @@ int mailsrv_registry_check(const mailsrv_sources_t *sources, const mailsrv_targe
 
 	pending_t *pending;
 	ret = current_list(sources, &key, now, &pending, err);
-	if (ret == KNOT_EOK && target != NULL) {
-		ret = mailsrv_list_check_target(&pending->list, target, err);
+	if (ret == KNOT_EOK) {
+		if (target != NULL) {
+			ret = mailsrv_list_check_target(&pending->list, target, err);
+		}
 		// A valid list waits for load(); the next check reuses it too.
 		(ret == KNOT_EOK) ? pending_put(pending) : pending_free(pending);
 	}

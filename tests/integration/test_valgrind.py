@@ -56,6 +56,8 @@ class Memcheck(harness.DnsTestCase):
         zones = {"example.com": (zone("example.com"), ["mod-mailsrv/default"])}
         for i in range(ZONES):
             zones["z%d.test" % i] = (zone("z%d.test" % i), ["mod-mailsrv/default"])
+        # An absolute target: the configuration check has no target to fit.
+        zones["z0.test"] = (zone("z0.test"), ["mod-mailsrv/absolute"])
         knot = harness.Knot(zones)
         vg_log = knot.path("valgrind.log")
         if not SANITIZER:
@@ -74,7 +76,9 @@ class Memcheck(harness.DnsTestCase):
             when = time.time() - 1000 + version
             os.utime(path, (when, when))
             knot.modules = ("mod-mailsrv:\n  - id: default\n    target: mail\n"
-                            "    domain: [ %s ]\n    domain-file: %s\n" % (inline, path))
+                            "    domain: [ %s ]\n    domain-file: %s\n"
+                            "  - id: absolute\n    target: mail.example.net.\n"
+                            "    domain: [ a%d.z0.test ]\n" % (inline, path, version))
             knot.write_config()
 
         configure(0, "example.com")
@@ -104,6 +108,11 @@ class Memcheck(harness.DnsTestCase):
                 self.assertEqual(harness.rr_lines(resp.answer),
                                  ["_imaps._tcp.d%d-1.example.com. 3600 IN SRV 10 1 993 "
                                   "mx1.example.org." % cycle], name)
+                if kind != 2:  # zone-reload of example.com leaves z0.test as it was
+                    resp = knot.query("_imaps._tcp.a%d.z0.test." % cycle, "SRV")
+                    self.assertEqual(harness.rr_lines(resp.answer),
+                                     ["_imaps._tcp.a%d.z0.test. 3600 IN SRV 10 1 993 "
+                                      "mail.example.net." % cycle])
             knot.stop()
             if SANITIZER:
                 sys.stdout.write("# sanitizer build: knotd ran without valgrind\n")
@@ -122,7 +131,8 @@ class Memcheck(harness.DnsTestCase):
         # thread-local storage block for the module's __thread variable is
         # not the module's memory.
         module = re.compile(r"\((?:answer|catalog|domain_list|domain_table|mailsrv|name|"
-                            r"registry|zone_checks)\.c:\d+\)|mailsrv\.so")
+                            r"registry|settings|zone_checks|zone_coverage)\.c:\d+\)|"
+                            r"mailsrv\.so")
         records = re.split(r"\n==\d+== \n", report)
         ours = [r for r in records if " are " in r and "loss record" in r and module.search(r)
                 and "__tls_get_addr" not in r]

@@ -180,6 +180,30 @@ static void test_check_then_get(void **state)
 	rcu_barrier();
 }
 
+static void test_check_absolute_target(void **state)
+{
+	(void)state;
+	// No relative target to fit (an absolute one): the list read by the
+	// check still waits for load(), which reads nothing.
+	write_list("a.example\n");
+	mailsrv_sources_t src = sources();
+	char err[MAILSRV_ERR_SIZE] = "";
+	size_t reads = mailsrv_registry_reads();
+	assert_int_equal(mailsrv_registry_check(&src, NULL, err), KNOT_EOK);
+	mailsrv_shared_info_t info;
+	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
+	assert_int_equal(mailsrv_registry_reads(), reads + 1);
+
+	write_list("a.example\nb.example\n");
+	assert_int_equal(mailsrv_registry_check(&src, NULL, err), KNOT_EOK);
+	get(MAILSRV_RELOADED, &info);
+	assert_int_equal(mailsrv_registry_reads(), reads + 2);
+
+	mailsrv_registry_put(shared);
+	mailsrv_registry_put(shared);
+	rcu_barrier();
+}
+
 static void test_first_load_fails(void **state)
 {
 	(void)state;
@@ -291,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_share_and_reload),
 		cmocka_unit_test(test_bad_list_keeps_table),
 		cmocka_unit_test(test_check_then_get),
+		cmocka_unit_test(test_check_absolute_target),
 		cmocka_unit_test(test_first_load_fails),
 		cmocka_unit_test(test_coverage_once_per_change),
 	};
