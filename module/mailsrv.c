@@ -252,9 +252,8 @@ static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 		return ret;
 	}
 	inst->table = mailsrv_shared_table(inst->shared);
-	mailsrv_registry_attach(inst->shared, &inst->zone, knotd_mod_zone(mod));
 
-	return KNOT_EOK;
+	return mailsrv_registry_attach(inst->shared, &inst->zone, knotd_mod_zone(mod));
 }
 
 int mailsrv_load(knotd_mod_t *mod)

@@ -511,10 +511,13 @@ void mailsrv_registry_put(mailsrv_shared_t *shared)
 	shared_free(shared);
 }
 
-void mailsrv_registry_attach(mailsrv_shared_t *shared, mailsrv_zone_t *zone,
-                             const knot_dname_t *apex)
+int mailsrv_registry_attach(mailsrv_shared_t *shared, mailsrv_zone_t *zone,
+                            const knot_dname_t *apex)
 {
-	knot_dname_to_wire(zone->apex, apex, sizeof(zone->apex));
+	zone->apex = knot_dname_copy(apex, NULL);
+	if (zone->apex == NULL) {
+		return KNOT_ENOMEM;
+	}
 	knot_dname_to_lower(zone->apex);
 
 	pthread_mutex_lock(&registry_lock);
@@ -522,15 +525,22 @@ void mailsrv_registry_attach(mailsrv_shared_t *shared, mailsrv_zone_t *zone,
 	shared->zone_count++;
 	shared_changed(shared);
 	pthread_mutex_unlock(&registry_lock);
+
+	return KNOT_EOK;
 }
 
 void mailsrv_registry_detach(mailsrv_shared_t *shared, mailsrv_zone_t *zone)
 {
+	if (zone->apex == NULL) {
+		return;
+	}
 	pthread_mutex_lock(&registry_lock);
 	cds_list_del(&zone->link);
 	shared->zone_count--;
 	shared_changed(shared);
 	pthread_mutex_unlock(&registry_lock);
+	free(zone->apex);
+	zone->apex = NULL;
 }
 
 bool mailsrv_registry_coverage_due(const mailsrv_shared_t *shared)

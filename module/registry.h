@@ -101,7 +101,7 @@ void mailsrv_registry_put(mailsrv_shared_t *shared);
 /*! \brief A zone that uses a shared table (kept by its module instance). */
 typedef struct {
 	struct cds_list_head link;
-	uint8_t apex[KNOT_DNAME_MAXLEN]; /*!< Lower-case wire-format name. */
+	knot_dname_t *apex;  /*!< Lower-case copy of the zone's name. */
 } mailsrv_zone_t;
 
 /*!
@@ -109,11 +109,13 @@ typedef struct {
  *        mailsrv_registry_detach() (before mailsrv_registry_put()).
  *
  * \param zone  Kept by the caller until detached.
+ *
+ * \return KNOT_EOK, KNOT_ENOMEM.
  */
-void mailsrv_registry_attach(mailsrv_shared_t *shared, mailsrv_zone_t *zone,
-                             const knot_dname_t *apex);
+int mailsrv_registry_attach(mailsrv_shared_t *shared, mailsrv_zone_t *zone,
+                            const knot_dname_t *apex);
 
-/*! \brief Records that the zone no longer uses the table. */
+/*! \brief Records that the zone no longer uses the table (if it was attached). */
 void mailsrv_registry_detach(mailsrv_shared_t *shared, mailsrv_zone_t *zone);
 
 /*!

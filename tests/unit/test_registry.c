@@ -248,6 +248,11 @@ static void assert_coverage(mailsrv_shared_t *shared, const char *first, size_t 
 	}
 }
 
+static void attach(mailsrv_shared_t *shared, mailsrv_zone_t *zone, const uint8_t *apex)
+{
+	assert_int_equal(mailsrv_registry_attach(shared, zone, apex), KNOT_EOK);
+}
+
 static void test_coverage_once_per_change(void **state)
 {
 	(void)state;
@@ -256,14 +261,14 @@ static void test_coverage_once_per_change(void **state)
 	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
 	mailsrv_zone_t zones[3];
 
-	mailsrv_registry_attach(shared, &zones[0], (const uint8_t *)"\x07""example\x03""com");
+	attach(shared, &zones[0], (const uint8_t *)"\x07""example\x03""com");
 	assert_coverage(shared, "inline.example.", 2, 1);
 	assert_coverage(shared, NULL, 0, 0);  // no change, no check
 
 	// Apexes are matched whatever their case.
-	mailsrv_registry_attach(shared, &zones[1], (const uint8_t *)"\x07""EXAMPLE\x03""Org");
+	attach(shared, &zones[1], (const uint8_t *)"\x07""EXAMPLE\x03""Org");
 	assert_coverage(shared, "inline.example.", 1, 2);
-	mailsrv_registry_attach(shared, &zones[2], (const uint8_t *)"\x07""example");
+	attach(shared, &zones[2], (const uint8_t *)"\x07""example");
 	assert_coverage(shared, "", 0, 3);
 
 	// A new list is checked again.
@@ -273,7 +278,7 @@ static void test_coverage_once_per_change(void **state)
 
 	// Due only after a quiet second; the same result is not reported again.
 	mailsrv_registry_detach(shared, &zones[1]);
-	mailsrv_registry_attach(shared, &zones[1], (const uint8_t *)"\x07""example\x03""org");
+	attach(shared, &zones[1], (const uint8_t *)"\x07""example\x03""org");
 	assert_false(mailsrv_registry_coverage_due(shared));
 	usleep(1100000);
 	assert_true(mailsrv_registry_coverage_due(shared));
