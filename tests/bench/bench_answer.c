@@ -13,8 +13,10 @@
  * Usage: bench_answer DOMAIN_FILE CALLS [CHANGED_FILE]
  *
  * Reads the file as knotd's load does (parse, parents, table), then answers
- * CALLS SRV queries for domains spread over the whole file, then re-reads
- * the list from CHANGED_FILE and applies it as a reload does. Prints
+ * CALLS SRV queries for domains spread over the whole file, counts the
+ * domains outside the zone 'example.' as the module's check after a change
+ * does, then re-reads the list from CHANGED_FILE and applies it as a reload
+ * does. Prints
  * "key value" lines. Under callgrind (--instr-atstart=no
  * --toggle-collect=mailsrv_answer) only the calls are counted.
  */
@@ -33,6 +35,7 @@
 #include "module/catalog.h"
 #include "module/domain_list.h"
 #include "module/domain_table.h"
+#include "module/zone_coverage.h"
 #include "tests/common/pool.h"
 
 /*! \brief Distinct queries, cycled through (their packets stay in cache,
@@ -225,6 +228,14 @@ int main(int argc, char **argv)
 	printf("calls %zu\n", calls);
 	printf("ns_per_call %.1f\n", (with_answer - reset_only) * 1e9 / calls);
 	printf("ns_per_reset %.1f\n", reset_only * 1e9 / calls);
+
+	// What the module does once per change of the list or of its zones.
+	mailsrv_apex_t apex = { (const uint8_t *)"\x07""example", 9 };
+	mailsrv_coverage_t coverage;
+	double t3 = now();
+	mailsrv_coverage_count(table, &apex, 1, &coverage);
+	printf("coverage_seconds %.3f\n", now() - t3);
+	printf("coverage_outside %zu\n", coverage.outside);
 
 	if (argc == 4) {
 		reload(table, argv[3]);
