@@ -61,13 +61,14 @@ int mailsrv_conf_check(knotd_conf_check_args_t *args)
 	return ret;
 }
 
-/*! \brief Statistics counters, in the order of registration. */
+/*! \brief Kinds of statistics counters. */
 enum {
 	CTR_SRV = 0,      /*!< SRV answers, per service. */
 	CTR_UNAVAILABLE,  /*!< 'SRV 0 0 0 .' answers, per service. */
 	CTR_NODATA,       /*!< NODATA answers (_tcp.D, D, other types). */
 	CTR_CNAME,        /*!< autoconfig.D and autodiscover.D CNAME answers. */
 	CTR_TXT,          /*!< TXT answers (context paths), per service. */
+	CTR_KINDS
 };
 
 static char *service_to_str(uint32_t idx, uint32_t count)
@@ -76,34 +77,77 @@ static char *service_to_str(uint32_t idx, uint32_t count)
 	return strdup(mailsrv_catalog[idx].name);
 }
 
-/*! \brief Registers the counters shown by 'knotc zone-stats ZONE mod-mailsrv'. */
-static int stats_init(knotd_mod_t *mod)
+/*!
+ * \brief Indexes of a per-service counter for the services in \a bits: up to
+ *        the last one (the callback gets no context to map fewer), and at
+ *        least two, as knotd prints no index names for a single value.
+ */
+static uint32_t service_indexes(uint32_t bits)
 {
-	int ret = knotd_mod_stats_add(mod, "srv", MAILSRV_SERVICE_COUNT, service_to_str);
-	if (ret == KNOT_EOK) {
-		ret = knotd_mod_stats_add(mod, "unavailable", MAILSRV_SERVICE_COUNT,
-		                          service_to_str);
-	}
-	if (ret == KNOT_EOK) {
-		ret = knotd_mod_stats_add(mod, "nodata", 1, NULL);
-	}
-	if (ret == KNOT_EOK) {
-		ret = knotd_mod_stats_add(mod, "cname", 1, NULL);
-	}
-	if (ret == KNOT_EOK) {
-		ret = knotd_mod_stats_add(mod, "txt", MAILSRV_SERVICE_COUNT, service_to_str);
-	}
-
-	return ret;
+	uint32_t count = 32 - __builtin_clz(bits);
+	return count < 2 ? 2 : count;
 }
-
 /*! \brief One module instance: one zone that uses one configuration. */
 typedef struct {
 	mailsrv_settings_t settings;
 	const mailsrv_table_t *table;
 	mailsrv_shared_t *shared;
 	mailsrv_zone_t zone;  /*!< The zone, as one that uses the shared table. */
+	int counters[CTR_KINDS]; /*!< knotd's index of each kind of counter (-1: none). */
 } mailsrv_instance_t;
+
+/*!
+ * \brief Registers the counters shown by 'knotc zone-stats ZONE mod-mailsrv',
+ *        only those the configuration can count: knotd keeps every counter
+ *        per zone and per worker thread.
+ */
+static int stats_init(knotd_mod_t *mod, mailsrv_instance_t *inst)
+{
+	const mailsrv_answer_conf_t *conf = &inst->settings.answer;
+	uint32_t all = (1U << MAILSRV_SERVICE_COUNT) - 1, with_txt = 0;
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		with_txt |= (conf->txt[i] != NULL) ? 1U << i : 0;
+	}
+	const struct {
+		const char *name;
+		uint32_t services; /*!< Per-service counter: its services, else 0. */
+		bool used;
+	} kinds[CTR_KINDS] = {
+		[CTR_SRV] = { "srv", conf->services, conf->services != 0 },
+		[CTR_UNAVAILABLE] = { "unavailable", all & ~conf->services,
+		                      conf->unavailable && (all & ~conf->services) != 0 },
+		[CTR_NODATA] = { "nodata", 0, true },
+		[CTR_CNAME] = { "cname", 0, conf->autoconfig != NULL || conf->autodiscover != NULL },
+		[CTR_TXT] = { "txt", with_txt, with_txt != 0 },
+	};
+
+	int next = 0;
+	for (int kind = 0; kind < CTR_KINDS; kind++) {
+		inst->counters[kind] = -1;
+		if (!kinds[kind].used) {
+			continue;
+		}
+		int ret = (kinds[kind].services != 0) ?
+		          knotd_mod_stats_add(mod, kinds[kind].name,
+		                              service_indexes(kinds[kind].services), service_to_str) :
+		          knotd_mod_stats_add(mod, kinds[kind].name, 1, NULL);
+		if (ret != KNOT_EOK) {
+			return ret;
+		}
+		inst->counters[kind] = next++;
+	}
+
+	return KNOT_EOK;
+}
+
+/*! \brief Counts an answer, if the instance has such a counter. */
+static void count(knotd_mod_t *mod, const mailsrv_instance_t *inst, unsigned thread,
+                  int kind, uint32_t idx)
+{
+	if (inst->counters[kind] >= 0) {
+		knotd_mod_stats_incr(mod, thread, inst->counters[kind], idx, 1);
+	}
+}
 
 /*! \brief Logs listed domains that no zone using the list answers for. */
 static void log_coverage(knotd_mod_t *mod, mailsrv_shared_t *shared)
@@ -138,19 +182,19 @@ static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
 	unsigned thread = qdata->params->thread_id;
 	switch (answered.action) {
 	case MAILSRV_SRV:
-		knotd_mod_stats_incr(mod, thread, CTR_SRV, answered.service, 1);
+		count(mod, inst, thread, CTR_SRV, answered.service);
 		break;
 	case MAILSRV_UNAVAILABLE:
-		knotd_mod_stats_incr(mod, thread, CTR_UNAVAILABLE, answered.service, 1);
+		count(mod, inst, thread, CTR_UNAVAILABLE, answered.service);
 		break;
 	case MAILSRV_NODATA:
-		knotd_mod_stats_incr(mod, thread, CTR_NODATA, 0, 1);
+		count(mod, inst, thread, CTR_NODATA, 0);
 		break;
 	case MAILSRV_CNAME:
-		knotd_mod_stats_incr(mod, thread, CTR_CNAME, 0, 1);
+		count(mod, inst, thread, CTR_CNAME, 0);
 		break;
 	case MAILSRV_TXT:
-		knotd_mod_stats_incr(mod, thread, CTR_TXT, answered.service, 1);
+		count(mod, inst, thread, CTR_TXT, answered.service);
 		break;
 	default:
 		break;
@@ -276,7 +320,7 @@ int mailsrv_load(knotd_mod_t *mod)
 		ret = load_table(mod, inst);
 	}
 	if (ret == KNOT_EOK) {
-		ret = stats_init(mod);
+		ret = stats_init(mod, inst);
 	}
 	if (ret != KNOT_EOK) {
 		instance_free(inst);

@@ -138,6 +138,42 @@ class Coverage(harness.DnsTestCase):
             knot.cleanup()
 
 
+class CounterSet(harness.DnsTestCase):
+    """Only counters the configuration can count: knotd keeps each one per
+    zone and per worker thread."""
+
+    def counters(self, section):
+        knot = harness.Knot({"example.com": (ZONE, ["mod-mailsrv/default"])})
+        try:
+            knot.modules = ("mod-mailsrv:\n  - id: default\n    target: mail.example.net.\n"
+                            "    domain: example.com\n" + section)
+            knot.start()
+            res = knot.knotc("-f", "zone-stats", "example.com", "mod-mailsrv")
+            self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+            return sorted(line.split(" = ")[0] for line in res.stdout.splitlines())
+        finally:
+            knot.cleanup()
+
+    def test_defaults(self):
+        self.assertEqual(self.counters(""), [
+            "[example.com.] mod-mailsrv.nodata",
+            "[example.com.] mod-mailsrv.srv[imaps]",
+            "[example.com.] mod-mailsrv.srv[submissions]",
+        ])
+
+    def test_configured(self):
+        """Per-service counters run up to the last service that can count."""
+        names = self.counters("    service: [ submissions, pop3 ]\n    unavailable: on\n"
+                              "    autoconfig: automx.example.net.\n")
+        srv = ["[example.com.] mod-mailsrv.srv[%s]" % s
+               for s in ("submissions", "imaps", "pop3s", "submission", "imap", "pop3")]
+        unavailable = ["[example.com.] mod-mailsrv.unavailable[%s]" % s
+                       for s in ("submissions", "imaps", "pop3s", "submission", "imap", "pop3",
+                                 "jmap", "caldavs", "carddavs", "autodiscover", "smtps")]
+        self.assertEqual(names, sorted(srv + unavailable + [
+            "[example.com.] mod-mailsrv.nodata", "[example.com.] mod-mailsrv.cname"]))
+
+
 class IdnErrors(harness.DnsTestCase):
     def test_invalid_idn_is_named(self):
         knot = harness.Knot({"example.com": (ZONE, ["mod-mailsrv/default"])})
