@@ -109,11 +109,10 @@ static void shared_changed(mailsrv_shared_t *shared)
 	__atomic_store_n(&shared->changes, shared->changes + 1, __ATOMIC_RELEASE);
 }
 
-static double seconds_since(const struct timespec *start)
+/*! \brief Seconds from \a start (from now_ns()) until now. */
+static double seconds_since(uint64_t start)
 {
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+	return (now_ns() - start) / 1e9;
 }
 
 /*!
@@ -227,8 +226,7 @@ static void pending_put(pending_t *pending)
 static int read_sources(const mailsrv_sources_t *sources, pending_t **out,
                         char err[MAILSRV_ERR_SIZE])
 {
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	uint64_t start = now_ns();
 
 	pending_t *pending = calloc(1, sizeof(*pending));
 	if (pending == NULL) {
@@ -244,7 +242,7 @@ static int read_sources(const mailsrv_sources_t *sources, pending_t **out,
 		pending_free(pending);
 		return ret;
 	}
-	pending->seconds = seconds_since(&start);
+	pending->seconds = seconds_since(start);
 	*out = pending;
 
 	return KNOT_EOK;
@@ -335,8 +333,7 @@ static void shared_set_files(mailsrv_shared_t *shared, const mailsrv_list_t *lis
 static int shared_apply(mailsrv_shared_t *shared, pending_t *pending,
                         mailsrv_shared_info_t *info)
 {
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	uint64_t start = now_ns();
 
 	const mailsrv_list_t *list = &pending->list;
 	info->duplicates = list->duplicates;
@@ -354,7 +351,7 @@ static int shared_apply(mailsrv_shared_t *shared, pending_t *pending,
 	shared_changed(shared);
 	info->domains = mailsrv_table_count(shared->table);
 	info->memory = mailsrv_table_memory(shared->table);
-	info->seconds = pending->seconds + seconds_since(&start);
+	info->seconds = pending->seconds + seconds_since(start);
 
 	return ret;
 }
