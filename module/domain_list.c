@@ -542,9 +542,16 @@ bool mailsrv_file_changed(const mailsrv_file_state_t *known,
 	return clock.tv_sec - known->mtime.tv_sec > RACY_SECONDS;
 }
 
-/*! \brief Reads a whole regular file into memory. */
-static int read_file(const char *path, char **data, size_t *size,
-                     mailsrv_file_state_t *state, char err[MAILSRV_ERR_SIZE])
+/*! \brief Do two states of one open file differ (size or times)? */
+static bool state_moved(const mailsrv_file_state_t *a, const mailsrv_file_state_t *b)
+{
+	return a->size != b->size ||
+	       a->mtime.tv_sec != b->mtime.tv_sec || a->mtime.tv_nsec != b->mtime.tv_nsec ||
+	       a->ctime.tv_sec != b->ctime.tv_sec || a->ctime.tv_nsec != b->ctime.tv_nsec;
+}
+
+int mailsrv_file_read(const char *path, char **data, size_t *size,
+                      mailsrv_file_state_t *state, char err[MAILSRV_ERR_SIZE])
 {
 	// O_NONBLOCK: a FIFO (or a device) must not hold the server in open() or
 	// read(); it is refused below as not a regular file.
@@ -575,6 +582,7 @@ static int read_file(const char *path, char **data, size_t *size,
 			char *grown = realloc(buf, max);
 			if (grown == NULL) {
 				ret = KNOT_ENOMEM;
+				snprintf(err, MAILSRV_ERR_SIZE, "%s: out of memory", path);
 				break;
 			}
 			buf = grown;
@@ -590,6 +598,14 @@ static int read_file(const char *path, char **data, size_t *size,
 			         strerrordesc_np(errno));
 			break;
 		}
+	}
+
+	// A write during the read may have torn it.
+	mailsrv_file_state_t after;
+	if (ret == KNOT_EOK && fstat(fd, &st) == 0 &&
+	    (state_from_stat(&st, &after), state_moved(state, &after))) {
+		snprintf(err, MAILSRV_ERR_SIZE, "%s: changed while it was read", path);
+		ret = KNOT_EBUSY;
 	}
 	close(fd);
 
@@ -626,31 +642,30 @@ static int reserve_lines(mailsrv_list_t *list, const char *data, size_t size)
 	return KNOT_EOK;
 }
 
-int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
-                          char err[MAILSRV_ERR_SIZE])
+/*! \brief Adds a file to the list's files, for positions in messages. */
+static mailsrv_list_file_t *add_file_source(mailsrv_list_t *list, const char *path)
 {
 	if (reserve(&list->files, &list->files_max, list->file_count, 1,
 	            sizeof(*list->files)) != KNOT_EOK) {
-		return KNOT_ENOMEM;
+		return NULL;
 	}
 	mailsrv_list_file_t *file = &list->files[list->file_count];
 	*file = (mailsrv_list_file_t){ .path = strdup(path) };
 	if (file->path == NULL) {
-		return KNOT_ENOMEM;
+		return NULL;
 	}
-	uint32_t source = ++list->file_count;
+	list->file_count++;
 
-	char *data = NULL;
-	size_t size = 0;
-	int ret = read_file(path, &data, &size, &file->state, err);
-	if (ret != KNOT_EOK) {
-		if (ret == KNOT_ENOMEM) {
-			snprintf(err, MAILSRV_ERR_SIZE, "%s: out of memory", path);
-		}
-		return ret;
-	}
+	return file;
+}
 
-	ret = reserve_lines(list, data, size);
+/*! \brief Parses the text of the list's file \a source (index + 1). */
+static int parse_text(mailsrv_list_t *list, uint32_t source, const char *data, size_t size,
+                      char err[MAILSRV_ERR_SIZE])
+{
+	list->files[source - 1].unterminated = (size > 0 && data[size - 1] != '\n');
+
+	int ret = reserve_lines(list, data, size);
 	const char *pos = data, *end = data + size;
 	for (uint32_t line = 1; ret == KNOT_EOK && pos < end; line++) {
 		const char *eol = memchr(pos, '\n', end - pos);
@@ -660,9 +675,41 @@ int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
 		ret = parse_line(list, source, line, pos, eol, err);
 		pos = eol + 1;
 	}
-	free(data);
 	if (ret == KNOT_ENOMEM) {
+		snprintf(err, MAILSRV_ERR_SIZE, "%s: out of memory", list->files[source - 1].path);
+	}
+
+	return ret;
+}
+
+int mailsrv_list_add_text(mailsrv_list_t *list, const char *path, const char *data,
+                          size_t size, char err[MAILSRV_ERR_SIZE])
+{
+	mailsrv_list_file_t *file = add_file_source(list, path);
+	if (file == NULL) {
 		snprintf(err, MAILSRV_ERR_SIZE, "%s: out of memory", path);
+		return KNOT_ENOMEM;
+	}
+
+	return parse_text(list, list->file_count, data, size, err);
+}
+
+int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
+                          char err[MAILSRV_ERR_SIZE])
+{
+	mailsrv_list_file_t *file = add_file_source(list, path);
+	if (file == NULL) {
+		snprintf(err, MAILSRV_ERR_SIZE, "%s: out of memory", path);
+		return KNOT_ENOMEM;
+	}
+	uint32_t source = list->file_count;
+
+	char *data = NULL;
+	size_t size = 0;
+	int ret = mailsrv_file_read(path, &data, &size, &file->state, err);
+	if (ret == KNOT_EOK) {
+		ret = parse_text(list, source, data, size, err);
+		free(data);
 	}
 
 	return ret;
@@ -738,6 +785,18 @@ int mailsrv_list_add_sources(mailsrv_list_t *list, const mailsrv_sources_t *sour
 	}
 
 	return mailsrv_list_add_ancestors(list);
+}
+
+const char *mailsrv_sources_describe(const mailsrv_sources_t *sources, char *buf,
+                                     size_t size)
+{
+	size_t len = snprintf(buf, size, "%s", sources->domain_count > 0 ? "'domain' items" : "");
+	for (size_t i = 0; i < sources->file_count && len < size; i++) {
+		len += snprintf(buf + len, size - len, "%s%s", len > 0 ? ", " : "",
+		                sources->files[i]);
+	}
+
+	return buf;
 }
 
 int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t *target,

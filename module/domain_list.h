@@ -55,6 +55,7 @@ typedef struct {
 typedef struct {
 	char *path;
 	mailsrv_file_state_t state;  /*!< State of the file that was read. */
+	bool unterminated;           /*!< Its last line has no line end. */
 } mailsrv_list_file_t;
 
 /*! \brief Open-addressing index of list items (0: free slot, else item + 1). */
@@ -93,6 +94,15 @@ typedef struct {
 	const char **files;       /*!< Paths of the 'domain-file' items. */
 	size_t file_count;
 } mailsrv_sources_t;
+
+/*!
+ * \brief Describes sources for messages: "'domain' items, /path/a, /path/b"
+ *        (cut to \a size).
+ *
+ * \return \a buf.
+ */
+const char *mailsrv_sources_describe(const mailsrv_sources_t *sources, char *buf,
+                                     size_t size);
 
 /*!
  * \brief Writes where a domain was listed: "FILE:LINE" or "item 'domain'".
@@ -146,10 +156,32 @@ int mailsrv_list_add_name(mailsrv_list_t *list, const uint8_t *name,
  * \param path  File path.
  * \param err   Error message on failure (FILE: reason or FILE:LINE: reason).
  *
- * \return KNOT_EOK, KNOT_EINVAL or KNOT_EACCES... (with \a err), KNOT_ENOMEM.
+ * \return KNOT_EOK, KNOT_EINVAL or KNOT_EACCES... (with \a err), KNOT_EBUSY
+ *         (changed while read), KNOT_ENOMEM.
  */
 int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
                           char err[MAILSRV_ERR_SIZE]);
+
+/*!
+ * \brief Adds the domains of text in the domain file format.
+ *
+ * \param path  The file the text is from, for messages.
+ *
+ * \return KNOT_EOK, KNOT_EINVAL (with \a err), KNOT_ENOMEM.
+ */
+int mailsrv_list_add_text(mailsrv_list_t *list, const char *path, const char *data,
+                          size_t size, char err[MAILSRV_ERR_SIZE]);
+
+/*!
+ * \brief Reads a whole regular file into memory (free \a data).
+ *
+ * \param state  Output: the state of the file that was read.
+ *
+ * \return KNOT_EOK; KNOT_EBUSY if the file changed while it was read (a
+ *         write in place may have torn the read); an error with \a err.
+ */
+int mailsrv_file_read(const char *path, char **data, size_t *size,
+                      mailsrv_file_state_t *state, char err[MAILSRV_ERR_SIZE]);
 
 /*!
  * \brief Finds a domain.

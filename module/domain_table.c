@@ -191,6 +191,25 @@ void mailsrv_table_foreach(const mailsrv_table_t *table,
 	rcu_read_unlock();
 }
 
+size_t mailsrv_table_kept(const mailsrv_table_t *table, const mailsrv_list_t *list)
+{
+	size_t kept = 0;
+	rcu_read_lock();
+	for (size_t i = 0; i < list->count; i++) {
+		const mailsrv_list_entry_t *entry = &list->entries[i];
+		const uint8_t *name = mailsrv_list_name(list, entry);
+		const mailsrv_target_t *target;
+		if (entry->target != MAILSRV_LIST_ANCESTOR &&
+		    mailsrv_table_lookup(table, name, knot_dname_size(name), &target) &&
+		    target != &mailsrv_ancestor) {
+			kept++;
+		}
+	}
+	rcu_read_unlock();
+
+	return kept;
+}
+
 size_t mailsrv_table_count(const mailsrv_table_t *table)
 {
 	return table->count - table->ancestors;

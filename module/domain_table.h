@@ -119,6 +119,14 @@ int mailsrv_table_delete(mailsrv_table_t *table, const uint8_t *name);
 void mailsrv_table_foreach(const mailsrv_table_t *table,
                            void (*visit)(const uint8_t *name, void *ctx), void *ctx);
 
+/*!
+ * \brief Number of the table's listed domains that a list lists too.
+ *
+ * \note Not concurrently with a writer. The calling thread must be
+ *       registered with RCU.
+ */
+size_t mailsrv_table_kept(const mailsrv_table_t *table, const mailsrv_list_t *list);
+
 /*! \brief Number of listed domains in the table (parents only not counted). */
 size_t mailsrv_table_count(const mailsrv_table_t *table);
 

@@ -9,9 +9,13 @@
  */
 
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <knot/module.h>
 
@@ -33,6 +37,44 @@ static knotd_conf_t get_mod_item(void *ctx, const yp_name_t *item)
 	return knotd_conf_mod(ctx, item);
 }
 
+/*!
+ * \brief Is the process 'knotc conf-check'? Only that check reads the list:
+ *        knotd reads it in load() and keeps the last good list when it is
+ *        bad, and other knotc commands parse the configuration too
+ *        ('knotc reload' with the configuration file), which a bad list
+ *        must not stop (doc/knotd-facts.md).
+ */
+static bool is_conf_check(void)
+{
+	if (strcmp(program_invocation_short_name, "knotc") != 0) {
+		return false;
+	}
+	char args[4096];
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t len = (fd >= 0) ? read(fd, args, sizeof(args) - 1) : -1;
+	if (fd >= 0) {
+		close(fd);
+	}
+	for (ssize_t pos = 0; pos < len; pos += strlen(args + pos) + 1) {
+		args[len] = '\0';
+		if (pos > 0 && strcmp(args + pos, "conf-check") == 0) {
+			return true;
+		}
+	}
+
+	return false;
+}
+
+/*!
+ * \brief Is the check systemd's start of the knot service (the unit's
+ *        'ExecStartPre=/usr/sbin/knotc conf-check'), run by systemd itself
+ *        for a unit? Then a bad list must not stop knotd from starting.
+ */
+static bool is_service_start(void)
+{
+	return getppid() == 1 && getenv("INVOCATION_ID") != NULL;
+}
+
 /* knotd prints err_str after the check returns. */
 static __thread char check_err[MAILSRV_ERR_SIZE];
 
@@ -41,19 +83,26 @@ int mailsrv_conf_check(knotd_conf_check_args_t *args)
 	mailsrv_settings_t settings;
 	check_err[0] = '\0';
 	int ret = mailsrv_settings_read(&settings, get_check_item, args, check_err);
-	if (ret == KNOT_EOK) {
-		// Read changed sources now, so that a bad list never reaches load().
+	if (ret == KNOT_EOK && is_conf_check()) {
 		mailsrv_sources_t sources;
 		knotd_conf_t domains, files;
 		ret = mailsrv_sources_read(&sources, &domains, &files, get_check_item, args);
 		if (ret == KNOT_EOK) {
-			ret = mailsrv_registry_check(&sources, settings.longest_relative, check_err);
+			mailsrv_list_conf_t conf = { .sources = &sources,
+			                             .target = settings.longest_relative };
+			ret = mailsrv_registry_check(&conf, check_err);
 			mailsrv_sources_deinit(&sources);
 			knotd_conf_free(&domains);
 			knotd_conf_free(&files);
 		}
-		mailsrv_settings_deinit(&settings);
+		if (ret != KNOT_EOK && ret != KNOT_ENOMEM && is_service_start()) {
+			fprintf(stderr, "warning: mod-mailsrv[%.*s]: domain list refused (%s), "
+			        "knotd answers from the last good list\n", (int)args->id_len,
+			        args->id, check_err);
+			ret = KNOT_EOK;
+		}
 	}
+	mailsrv_settings_deinit(&settings);
 	if (ret != KNOT_EOK && check_err[0] != '\0') {
 		args->err_str = check_err;
 	}
@@ -68,8 +117,28 @@ enum {
 	CTR_NODATA,       /*!< NODATA answers (_tcp.D, D, other types). */
 	CTR_CNAME,        /*!< autoconfig.D and autodiscover.D CNAME answers. */
 	CTR_TXT,          /*!< TXT answers (context paths), per service. */
+	CTR_LIST,         /*!< The state of the domain list (values, not counts). */
 	CTR_KINDS
 };
+
+/*! \brief Values of the CTR_LIST counter. */
+enum {
+	LIST_DOMAINS = 0, /*!< Domains answered. */
+	LIST_READ_AT,     /*!< When the list in use was read (Unix time). */
+	LIST_STALE_SINCE, /*!< Since when the sources are refused (Unix time, 0: not). */
+	LIST_VALUES
+};
+
+static char *list_value_to_str(uint32_t idx, uint32_t count)
+{
+	(void)count;
+	static const char *names[LIST_VALUES] = {
+		[LIST_DOMAINS] = "domains",
+		[LIST_READ_AT] = "read-at",
+		[LIST_STALE_SINCE] = "stale-since",
+	};
+	return strdup(names[idx]);
+}
 
 static char *service_to_str(uint32_t idx, uint32_t count)
 {
@@ -89,6 +158,7 @@ static uint32_t service_indexes(uint32_t bits)
 }
 /*! \brief One module instance: one zone that uses one configuration. */
 typedef struct {
+	knotd_mod_t *mod;
 	mailsrv_settings_t settings;
 	const mailsrv_table_t *table;
 	mailsrv_shared_t *shared;
@@ -119,6 +189,7 @@ static int stats_init(knotd_mod_t *mod, mailsrv_instance_t *inst)
 		[CTR_NODATA] = { "nodata", 0, true },
 		[CTR_CNAME] = { "cname", 0, conf->autoconfig != NULL || conf->autodiscover != NULL },
 		[CTR_TXT] = { "txt", with_txt, with_txt != 0 },
+		[CTR_LIST] = { "list", 0, true },
 	};
 
 	int next = 0;
@@ -127,7 +198,9 @@ static int stats_init(knotd_mod_t *mod, mailsrv_instance_t *inst)
 		if (!kinds[kind].used) {
 			continue;
 		}
-		int ret = (kinds[kind].services != 0) ?
+		int ret = (kind == CTR_LIST) ?
+		          knotd_mod_stats_add(mod, kinds[kind].name, LIST_VALUES, list_value_to_str) :
+		          (kinds[kind].services != 0) ?
 		          knotd_mod_stats_add(mod, kinds[kind].name,
 		                              service_indexes(kinds[kind].services), service_to_str) :
 		          knotd_mod_stats_add(mod, kinds[kind].name, 1, NULL);
@@ -147,6 +220,19 @@ static void count(knotd_mod_t *mod, const mailsrv_instance_t *inst, unsigned thr
 	if (inst->counters[kind] >= 0) {
 		knotd_mod_stats_incr(mod, thread, inst->counters[kind], idx, 1);
 	}
+}
+
+/*!
+ * \brief Shows the state of the list in the zone's counters (knotc zone-stats
+ *        adds up the threads' values: one thread's holds it).
+ */
+static void show_list_status(mailsrv_zone_t *zone, const mailsrv_list_status_t *status)
+{
+	const mailsrv_instance_t *inst = caa_container_of(zone, mailsrv_instance_t, zone);
+	int ctr = inst->counters[CTR_LIST];
+	knotd_mod_stats_store(inst->mod, 0, ctr, LIST_DOMAINS, status->domains);
+	knotd_mod_stats_store(inst->mod, 0, ctr, LIST_READ_AT, status->read_at);
+	knotd_mod_stats_store(inst->mod, 0, ctr, LIST_STALE_SINCE, status->stale_since);
 }
 
 /*! \brief Logs listed domains that no zone using the list answers for. */
@@ -218,20 +304,30 @@ static void instance_free(mailsrv_instance_t *inst)
 	free(inst);
 }
 
+/*! \brief Writes how long ago a Unix time was, as "3 h 25 min". */
+static const char *age_text(time_t when, char *buf, size_t size)
+{
+	long long age = (long long)(time(NULL) - when);
+	if (age < 0) {
+		age = 0;
+	}
+	if (age >= 86400) {
+		snprintf(buf, size, "%lld d %lld h", age / 86400, age % 86400 / 3600);
+	} else if (age >= 3600) {
+		snprintf(buf, size, "%lld h %lld min", age / 3600, age % 3600 / 60);
+	} else {
+		snprintf(buf, size, "%lld min %lld s", age / 60, age % 60);
+	}
+
+	return buf;
+}
+
 /*! \brief Logs what getting the shared table did. */
 static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
                       const mailsrv_shared_info_t *info)
 {
-	// The sources as "'domain' items, /path/a, /path/b" (cut if long).
-	char desc[256] = "";
-	size_t len = 0;
-	if (sources->domain_count > 0) {
-		len += snprintf(desc, sizeof(desc), "'domain' items");
-	}
-	for (size_t i = 0; i < sources->file_count && len < sizeof(desc); i++) {
-		len += snprintf(desc + len, sizeof(desc) - len, "%s%s", len > 0 ? ", " : "",
-		                sources->files[i]);
-	}
+	char desc[256], age[64];
+	mailsrv_sources_describe(sources, desc, sizeof(desc));
 
 	switch (info->outcome) {
 	case MAILSRV_BUILT:
@@ -253,12 +349,20 @@ static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
 		knotd_mod_log(mod, LOG_ERR, "failed to reload domain list (%s), keeping "
 		              "the previous list of %zu domains", info->error, info->domains);
 		break;
+	case MAILSRV_SNAPSHOT:
+		mailsrv_check_knotd(mod);
+		knotd_mod_log(mod, LOG_ERR, "failed to load domain list (%s), answering from "
+		              "the snapshot of the last good list, domains %zu, written %s ago, "
+		              "sources %s", info->error, info->domains,
+		              age_text(info->snapshot_time, age, sizeof(age)), desc);
+		break;
 	case MAILSRV_EMPTY:
+		mailsrv_check_knotd(mod);
 		knotd_mod_log(mod, LOG_ERR, "failed to load domain list (%s), answering "
-		              "no domain until it is fixed", info->error);
+		              "no domain until it is fixed (%s)", info->error, info->snapshot);
 		break;
 	case MAILSRV_KEPT_AGAIN:
-		knotd_mod_log(mod, LOG_DEBUG, "domain list still invalid, keeping the "
+		knotd_mod_log(mod, LOG_DEBUG, "domain list still refused, keeping the "
 		              "previous list of %zu domains", info->domains);
 		break;
 	default:
@@ -266,11 +370,26 @@ static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
 		break;
 	}
 
-	if (info->duplicates > 0 && (info->outcome == MAILSRV_BUILT ||
-	                             info->outcome == MAILSRV_RELOADED)) {
+	bool read = (info->outcome == MAILSRV_BUILT || info->outcome == MAILSRV_RELOADED);
+	if (read && info->snapshot[0] != '\0') {
+		knotd_mod_log(mod, LOG_WARNING, "failed to keep a snapshot of the domain list "
+		              "(%s), a restart with a bad list will not answer from it",
+		              info->snapshot);
+	} else if (info->outcome == MAILSRV_SNAPSHOT && info->snapshot[0] != '\0') {
+		knotd_mod_log(mod, LOG_WARNING, "snapshot not used (%s)", info->snapshot);
+	}
+	if (info->duplicates > 0 && read) {
 		knotd_mod_log(mod, LOG_WARNING, "domain list repeats %zu domains with the "
 		              "same target, first %s", info->duplicates, info->duplicate);
 	}
+}
+
+/*! \brief knotd's database storage, where the list's snapshots are kept. */
+static const char *storage_dir(knotd_mod_t *mod)
+{
+	knotd_conf_t val = knotd_conf(mod, (const yp_name_t *)"\x08""database",
+	                              (const yp_name_t *)"\x07""storage", NULL);
+	return val.single.string;
 }
 
 /*! \brief Gets the shared domain table of the instance's sources. */
@@ -282,7 +401,13 @@ static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 
 	int ret = mailsrv_sources_read(&sources, &domains, &files, get_mod_item, mod);
 	if (ret == KNOT_EOK) {
-		ret = mailsrv_registry_get(&sources, &inst->shared, &info);
+		mailsrv_list_conf_t conf = {
+			.sources = &sources,
+			.target = inst->settings.longest_relative,
+			.removal_limit = inst->settings.removal_limit,
+			.storage = storage_dir(mod),
+		};
+		ret = mailsrv_registry_get(&conf, &inst->shared, &info);
 		if (ret == KNOT_EOK) {
 			log_table(mod, &sources, &info);
 		}
@@ -296,6 +421,7 @@ static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 		return ret;
 	}
 	inst->table = mailsrv_shared_table(inst->shared);
+	inst->zone.notify = show_list_status;
 
 	return mailsrv_registry_attach(inst->shared, &inst->zone, knotd_mod_zone(mod));
 }
@@ -306,6 +432,7 @@ int mailsrv_load(knotd_mod_t *mod)
 	if (inst == NULL) {
 		return KNOT_ENOMEM;
 	}
+	inst->mod = mod;
 
 	char err[MAILSRV_ERR_SIZE];
 	int ret = mailsrv_settings_read(&inst->settings, get_mod_item, mod, err);
@@ -316,11 +443,12 @@ int mailsrv_load(knotd_mod_t *mod)
 	if (ret == KNOT_EOK) {
 		ret = mailsrv_answer_prepare(&inst->settings.answer);
 	}
-	if (ret == KNOT_EOK) {
-		ret = load_table(mod, inst);
-	}
+	// Counters first: the list's state is stored in them once attached.
 	if (ret == KNOT_EOK) {
 		ret = stats_init(mod, inst);
+	}
+	if (ret == KNOT_EOK) {
+		ret = load_table(mod, inst);
 	}
 	if (ret != KNOT_EOK) {
 		instance_free(inst);

@@ -13,6 +13,7 @@
 #include <libknot/error.h>
 
 #include "module/registry.h"
+#include "module/snapshot.h"
 
 /*! \brief Sources identified by their serialized form. */
 typedef struct {
@@ -25,11 +26,13 @@ struct mailsrv_shared {
 	sources_key_t key;
 	unsigned refs;
 	mailsrv_table_t *table;
-	char **files;                  /*!< Paths of the file sources. */
 	size_t file_count;
-	mailsrv_file_state_t *states;  /*!< Files as read into the table. */
+	mailsrv_file_state_t *states;  /*!< Files as read into the table (zero: not read). */
 	size_t max_default_size;       /*!< Longest domain without its own target. */
-	mailsrv_file_state_t *failed;  /*!< Files as found invalid last (or NULL). */
+	mailsrv_file_state_t *failed;  /*!< Files as refused last (or NULL). */
+	unsigned failed_limit;         /*!< The removal limit they were refused with. */
+	char *snapshot;                /*!< Path of the snapshot (or NULL). */
+	mailsrv_list_status_t status;
 	struct cds_list_head zones;    /*!< Zones that use the table (mailsrv_zone_t). */
 	size_t zone_count;
 	unsigned long changes;         /*!< Changes of the table and its zones. */
@@ -41,21 +44,18 @@ struct mailsrv_shared {
 /*! \brief The coverage check waits for this long without a change. */
 #define COVERAGE_QUIET_NS	1000000000ull
 
-/*! \brief A list read by the configuration check, waiting for load(). */
-typedef struct pending {
-	struct pending *next;
-	sources_key_t key;
-	mailsrv_list_t list;
-	double seconds;
-} pending_t;
-
-/*! \brief At most this many pending lists are kept (each is one list in memory). */
-#define PENDING_MAX	16
+/*! \brief A file changed this recently may still be being written... */
+#define SETTLE_NS		200000000ull
+/*! \brief ...and this recently, if its last line has no line end. */
+#define SETTLE_UNTERMINATED_NS	1000000000ull
+/*! \brief A read that overlaps a write is tried again after this. */
+#define RETRY_NS		50000000ull
+/*! \brief Reading files that do not settle gives up after this. */
+#define READ_MAX_NS		1500000000ull
 
 /* knotd 3.4+ may load zones' modules in parallel threads. */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static mailsrv_shared_t *registry;
-static pending_t *pendings;
 static size_t reads;
 
 static int key_init(sources_key_t *key, const mailsrv_sources_t *sources)
@@ -166,103 +166,100 @@ static bool files_changed(const mailsrv_file_state_t *known,
 	return false;
 }
 
-/*! \brief Were the list's files read in the \a now state? */
-static bool list_is_current(const mailsrv_list_t *list, const mailsrv_file_state_t *now)
+/*! \brief Unix time now. */
+static uint64_t unix_now(void)
+{
+	return (uint64_t)time(NULL);
+}
+
+/*!
+ * \brief How long until the files read into \a list have not changed for
+ *        long enough to be taken as written (0: they have).
+ *
+ * \param path  Output: a file that has not settled.
+ */
+static uint64_t settle_wait(const mailsrv_list_t *list, const char **path)
+{
+	struct timespec clock;
+	clock_gettime(CLOCK_REALTIME, &clock);
+	uint64_t now = (uint64_t)clock.tv_sec * 1000000000ull + clock.tv_nsec, wait = 0;
+	for (size_t i = 0; i < list->file_count; i++) {
+		const mailsrv_list_file_t *file = &list->files[i];
+		uint64_t settle = file->unterminated ? SETTLE_UNTERMINATED_NS : SETTLE_NS;
+		uint64_t mtime = (uint64_t)file->state.mtime.tv_sec * 1000000000ull +
+		                 file->state.mtime.tv_nsec;
+		// A time in the future (another clock) waits for the whole time.
+		uint64_t age = (now > mtime) ? now - mtime : 0;
+		if (file->state.ino != 0 && age < settle && settle - age > wait) {
+			wait = settle - age;
+			*path = file->path;
+		}
+	}
+
+	return wait;
+}
+
+/*! \brief Has any file read into \a list changed since? */
+static bool list_files_moved(const mailsrv_list_t *list)
 {
 	for (size_t i = 0; i < list->file_count; i++) {
-		if (mailsrv_file_changed(&list->files[i].state, &now[i])) {
-			return false;
+		mailsrv_file_state_t known = list->files[i].state, now = { 0 };
+		known.racy = false;
+		if (known.ino != 0 && (mailsrv_file_state(list->files[i].path, &now) != KNOT_EOK ||
+		                       mailsrv_file_changed(&known, &now))) {
+			return true;
 		}
 	}
 
-	return true;
+	return false;
 }
 
-static void pending_free(pending_t *pending)
+/*!
+ * \brief Reads and validates every source into \a list (deinit it), again
+ *        while a file is being written: until the files read have not
+ *        changed for a while (longer without a final line end), for at most
+ *        READ_MAX_NS.
+ */
+static int read_list(const mailsrv_list_conf_t *conf, mailsrv_list_t *list,
+                     char err[MAILSRV_ERR_SIZE])
 {
-	mailsrv_list_deinit(&pending->list);
-	free(pending->key.data);
-	free(pending);
-}
-
-/*! \brief Unlinks and returns the pending list of \a key (or NULL). */
-static pending_t *pending_take(const sources_key_t *key)
-{
-	for (pending_t **link = &pendings; *link != NULL; link = &(*link)->next) {
-		if (key_equal(&(*link)->key, key)) {
-			pending_t *found = *link;
-			*link = found->next;
-			return found;
-		}
-	}
-
-	return NULL;
-}
-
-/*! \brief Keeps a list for load(), replacing one of the same sources. */
-static void pending_put(pending_t *pending)
-{
-	pending_t *old = pending_take(&pending->key);
-	if (old != NULL) {
-		pending_free(old);
-	}
-
-	pending->next = pendings;
-	pendings = pending;
-
-	// Bounded: lists checked but never loaded (an aborted reload) go first.
-	size_t count = 0;
-	for (pending_t **link = &pendings; *link != NULL; link = &(*link)->next) {
-		if (++count > PENDING_MAX) {
-			pending_t *last = *link;
-			*link = NULL;
-			pending_free(last);
-			break;
-		}
-	}
-}
-
-/*! \brief Reads every source into a new pending list. */
-static int read_sources(const mailsrv_sources_t *sources, pending_t **out,
-                        char err[MAILSRV_ERR_SIZE])
-{
-	uint64_t start = now_ns();
-
-	pending_t *pending = calloc(1, sizeof(*pending));
-	if (pending == NULL) {
-		return KNOT_ENOMEM;
-	}
-	mailsrv_list_init(&pending->list);
-	int ret = key_init(&pending->key, sources);
-	if (ret == KNOT_EOK) {
+	uint64_t deadline = now_ns() + READ_MAX_NS;
+	for (;;) {
+		mailsrv_list_init(list);
 		reads++;
-		ret = mailsrv_list_add_sources(&pending->list, sources, err);
+		int ret = mailsrv_list_add_sources(list, conf->sources, err);
+		if (ret == KNOT_EOK && conf->target != NULL) {
+			ret = mailsrv_list_check_target(list, conf->target, err);
+		}
+		const char *path = NULL;
+		uint64_t wait = (ret == KNOT_EBUSY) ? RETRY_NS : settle_wait(list, &path);
+		if (ret == KNOT_ENOMEM || wait == 0) {
+			return ret;
+		}
+		if (now_ns() + wait > deadline) {
+			if (path != NULL) {
+				snprintf(err, MAILSRV_ERR_SIZE, "%s: still being written", path);
+			}
+			return KNOT_EBUSY;
+		}
+		struct timespec pause = { wait / 1000000000ull, wait % 1000000000ull };
+		nanosleep(&pause, NULL);
+		if (ret != KNOT_EBUSY && !list_files_moved(list)) {
+			return ret;
+		}
+		mailsrv_list_deinit(list);
 	}
-	if (ret != KNOT_EOK) {
-		pending_free(pending);
-		return ret;
-	}
-	pending->seconds = seconds_since(start);
-	*out = pending;
-
-	return KNOT_EOK;
 }
 
-/*! \brief The pending list of the sources if it is current, else a new read. */
-static int current_list(const mailsrv_sources_t *sources, const sources_key_t *key,
-                        const mailsrv_file_state_t *now, pending_t **out,
-                        char err[MAILSRV_ERR_SIZE])
+int mailsrv_registry_check(const mailsrv_list_conf_t *conf, char err[MAILSRV_ERR_SIZE])
 {
-	pending_t *pending = pending_take(key);
-	if (pending != NULL && list_is_current(&pending->list, now)) {
-		*out = pending;
-		return KNOT_EOK;
-	}
-	if (pending != NULL) {
-		pending_free(pending);
-	}
+	mailsrv_list_t list;
+	pthread_mutex_lock(&registry_lock);
+	int ret = read_list(conf, &list, err);
+	pthread_mutex_unlock(&registry_lock);
+	mailsrv_list_deinit(&list);
 
-	return read_sources(sources, out, err);
+	return ret;
 }
 
 static mailsrv_shared_t *shared_find(const sources_key_t *key)
@@ -275,67 +272,72 @@ static mailsrv_shared_t *shared_find(const sources_key_t *key)
 	return shared;
 }
 
-/*! \brief Does a relative target fit every domain that uses it? */
-static bool target_fits(const mailsrv_target_t *target, size_t max_default_size)
+/*! \brief Sets the status and tells every zone (under the registry lock). */
+static void shared_set_status(mailsrv_shared_t *shared, uint64_t read_at, uint64_t stale_since)
 {
-	return target == NULL || !target->relative ||
-	       target->size + max_default_size <= KNOT_DNAME_MAXLEN;
+	shared->status = (mailsrv_list_status_t){
+		.domains = mailsrv_table_count(shared->table),
+		.read_at = read_at,
+		.stale_since = stale_since,
+	};
+	mailsrv_zone_t *zone;
+	cds_list_for_each_entry(zone, &shared->zones, link) {
+		zone->notify(zone, &shared->status);
+	}
 }
 
-int mailsrv_registry_check(const mailsrv_sources_t *sources, const mailsrv_target_t *target,
-                           char err[MAILSRV_ERR_SIZE])
+/*! \brief Records refused sources: not read (nor reported) again unchanged. */
+static void shared_refused(mailsrv_shared_t *shared, mailsrv_file_state_t **now,
+                           unsigned limit)
 {
-	sources_key_t key;
-	mailsrv_file_state_t *now;
-	int ret = sources_now(sources, &key, &now);
-	if (ret != KNOT_EOK) {
-		return ret;
-	}
-
-	pthread_mutex_lock(&registry_lock);
-
-	// A table that holds the current files is valid: nothing to read.
-	mailsrv_shared_t *shared = shared_find(&key);
-	if (shared != NULL && !files_changed(shared->states, now, shared->file_count) &&
-	    target_fits(target, shared->max_default_size)) {
-		goto done;
-	}
-
-	pending_t *pending;
-	ret = current_list(sources, &key, now, &pending, err);
-	if (ret == KNOT_EOK) {
-		if (target != NULL) {
-			ret = mailsrv_list_check_target(&pending->list, target, err);
-		}
-		// A valid list waits for load(); the next check reuses it too.
-		(ret == KNOT_EOK) ? pending_put(pending) : pending_free(pending);
-	}
-done:
-	pthread_mutex_unlock(&registry_lock);
-	free(now);
-	free(key.data);
-
-	return ret;
-}
-
-/*! \brief Records the list's files as the ones the table holds. */
-static void shared_set_files(mailsrv_shared_t *shared, const mailsrv_list_t *list)
-{
-	for (size_t i = 0; i < list->file_count; i++) {
-		shared->states[i] = list->files[i].state;
-	}
-	shared->max_default_size = list->max_default_size;
 	free(shared->failed);
-	shared->failed = NULL;
+	shared->failed = *now;
+	shared->failed_limit = limit;
+	*now = NULL;
+	uint64_t since = shared->status.stale_since;
+	shared_set_status(shared, shared->status.read_at, since != 0 ? since : unix_now());
 }
 
-/*! \brief Applies a list to the shared table, filling info. */
-static int shared_apply(mailsrv_shared_t *shared, pending_t *pending,
+/*!
+ * \brief Would the list remove more of the table's domains than \a limit
+ *        percent (of a table of at least MAILSRV_REMOVAL_MIN domains)?
+ */
+static bool removes_too_many(const mailsrv_table_t *table, const mailsrv_list_t *list,
+                             unsigned limit, char err[MAILSRV_ERR_SIZE])
+{
+	size_t old = mailsrv_table_count(table);
+	if (limit >= 100 || old < MAILSRV_REMOVAL_MIN) {
+		return false;
+	}
+	size_t removed = old - mailsrv_table_kept(table, list);
+	if (removed * 100 <= (size_t)limit * old) {
+		return false;
+	}
+	snprintf(err, MAILSRV_ERR_SIZE, "the new list would remove %zu of %zu domains "
+	         "(%zu%%), more than removal-limit %u%%; if that is intended, set "
+	         "removal-limit to 100 and reload", removed, old, removed * 100 / old, limit);
+
+	return true;
+}
+
+/*! \brief Keeps the list as the snapshot; why it failed in \a info. */
+static void shared_snapshot(const mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
+                            const mailsrv_list_t *list, mailsrv_shared_info_t *info)
+{
+	if (shared->snapshot == NULL) {
+		return;
+	}
+	char desc[MAILSRV_ERR_SIZE / 2];
+	mailsrv_sources_describe(conf->sources, desc, sizeof(desc));
+	mailsrv_snapshot_write(shared->snapshot, list, desc, info->snapshot);
+}
+
+/*! \brief Applies a validated list to the shared table, filling info. */
+static int shared_apply(mailsrv_shared_t *shared, mailsrv_list_t *list,
                         mailsrv_shared_info_t *info)
 {
 	uint64_t start = now_ns();
 
-	const mailsrv_list_t *list = &pending->list;
 	info->duplicates = list->duplicates;
 	info->targets = list->target_count;
 	if (list->duplicates > 0) {
@@ -344,111 +346,196 @@ static int shared_apply(mailsrv_shared_t *shared, pending_t *pending,
 		snprintf(info->duplicate, sizeof(info->duplicate), "'%.100s' at %s", name,
 		         mailsrv_list_position(list, &list->first_duplicate, pos, sizeof(pos)));
 	}
-	int ret = mailsrv_table_apply(shared->table, &pending->list, &info->diff);
-	if (ret == KNOT_EOK) {
-		shared_set_files(shared, &pending->list);
-	}
+	int ret = mailsrv_table_apply(shared->table, list, &info->diff);
+	shared->max_default_size = list->max_default_size;
 	shared_changed(shared);
 	info->domains = mailsrv_table_count(shared->table);
 	info->memory = mailsrv_table_memory(shared->table);
-	info->seconds = pending->seconds + seconds_since(start);
+	info->seconds += seconds_since(start);
 
 	return ret;
+}
+
+/*!
+ * \brief Keeps a list read from the sources as the snapshot (first: the
+ *        table takes the list's targets), applies it, records its files.
+ */
+static int shared_apply_read(mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
+                             mailsrv_list_t *list, mailsrv_shared_info_t *info)
+{
+	shared_snapshot(shared, conf, list, info);
+	int ret = shared_apply(shared, list, info);
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+	for (size_t i = 0; i < shared->file_count; i++) {
+		shared->states[i] = list->files[i].state;
+	}
+	free(shared->failed);
+	shared->failed = NULL;
+	shared_set_status(shared, unix_now(), 0);
+
+	return KNOT_EOK;
 }
 
 static void shared_free(mailsrv_shared_t *shared)
 {
 	mailsrv_table_free(shared->table);
-	for (size_t i = 0; i < shared->file_count; i++) {
-		free(shared->files[i]);
-	}
-	free(shared->files);
 	free(shared->states);
 	free(shared->failed);
+	free(shared->snapshot);
 	free(shared->key.data);
 	free(shared);
 }
 
-/*! \brief Builds a new shared table from a list. */
-static int shared_new(const mailsrv_sources_t *sources, sources_key_t *key,
-                      pending_t *pending, mailsrv_shared_t **out,
-                      mailsrv_shared_info_t *info)
+/*! \brief Makes a new shared table, empty; takes \a snapshot. */
+static int shared_new(const mailsrv_list_conf_t *conf, sources_key_t *key, char *snapshot,
+                      size_t size_hint, mailsrv_shared_t **out)
 {
 	mailsrv_shared_t *shared = calloc(1, sizeof(*shared));
 	if (shared == NULL) {
+		free(snapshot);
 		return KNOT_ENOMEM;
 	}
-	shared->files = calloc(sources->file_count + 1, sizeof(*shared->files));
-	shared->states = calloc(sources->file_count + 1, sizeof(*shared->states));
-	shared->table = mailsrv_table_new(pending->list.count);
+	shared->snapshot = snapshot;
+	shared->file_count = conf->sources->file_count;
+	shared->states = calloc(shared->file_count + 1, sizeof(*shared->states));
+	shared->table = mailsrv_table_new(size_hint);
 	CDS_INIT_LIST_HEAD(&shared->zones);
-	int ret = (shared->files && shared->states && shared->table) ? KNOT_EOK : KNOT_ENOMEM;
-	for (size_t i = 0; ret == KNOT_EOK && i < sources->file_count; i++) {
-		shared->files[i] = strdup(sources->files[i]);
-		ret = (shared->files[i] != NULL) ? KNOT_EOK : KNOT_ENOMEM;
-		shared->file_count = i + 1;
-	}
-	if (ret == KNOT_EOK) {
-		ret = shared_apply(shared, pending, info);
-	}
-	if (ret != KNOT_EOK) {
+	if (shared->states == NULL || shared->table == NULL) {
 		shared_free(shared);
-		return ret;
+		return KNOT_ENOMEM;
 	}
 
 	shared->key = *key;
 	key->data = NULL;
 	shared->refs = 1;
-	shared->next = registry;
-	registry = shared;
 	*out = shared;
 
 	return KNOT_EOK;
 }
 
-/*! \brief Brings an existing shared table up to date with its sources. */
-static void shared_refresh(mailsrv_shared_t *shared, const mailsrv_sources_t *sources,
-                           const sources_key_t *key, mailsrv_file_state_t **now,
-                           mailsrv_shared_info_t *info)
+/*! \brief Reads the sources, timed, and checks the removal limit against \a table. */
+static int read_checked(const mailsrv_list_conf_t *conf, const mailsrv_table_t *table,
+                        mailsrv_list_t *list, mailsrv_shared_info_t *info)
+{
+	uint64_t start = now_ns();
+	int ret = read_list(conf, list, info->error);
+	info->seconds = seconds_since(start);
+	if (ret == KNOT_EOK && table != NULL &&
+	    removes_too_many(table, list, conf->removal_limit, info->error)) {
+		ret = KNOT_EDENIED;
+	}
+
+	return ret;
+}
+
+/*! \brief Reads the snapshot into \a list (empty if there is none, or a bad one). */
+static void read_snapshot(const char *path, mailsrv_list_t *list, mailsrv_shared_info_t *info)
+{
+	mailsrv_list_init(list);
+	if (path == NULL) {
+		snprintf(info->snapshot, sizeof(info->snapshot), "no storage for a snapshot");
+		return;
+	}
+	int ret = mailsrv_snapshot_read(path, list, &info->snapshot_time, info->snapshot);
+	if (ret == KNOT_ENOENT) {
+		snprintf(info->snapshot, sizeof(info->snapshot), "no snapshot %s", path);
+	}
+	if (ret != KNOT_EOK) {
+		mailsrv_list_deinit(list);
+		return;
+	}
+	info->outcome = MAILSRV_SNAPSHOT;
+}
+
+/*! \brief Builds a new shared table: from the sources, else the snapshot. */
+static int shared_build(const mailsrv_list_conf_t *conf, sources_key_t *key,
+                        mailsrv_file_state_t **now, mailsrv_shared_t **out,
+                        mailsrv_shared_info_t *info)
+{
+	char *snapshot = NULL;
+	*out = NULL;
+	if (conf->storage != NULL &&
+	    (snapshot = mailsrv_snapshot_path(conf->storage, key->data, key->size)) == NULL) {
+		return KNOT_ENOMEM;
+	}
+
+	mailsrv_list_t list;
+	int read = read_checked(conf, NULL, &list, info);
+	if (read == KNOT_ENOMEM) {
+		mailsrv_list_deinit(&list);
+		free(snapshot);
+		return read;
+	}
+	info->outcome = MAILSRV_BUILT;
+	if (read != KNOT_EOK) {
+		info->outcome = MAILSRV_EMPTY;
+		mailsrv_list_deinit(&list);
+		read_snapshot(snapshot, &list, info);
+	}
+
+	int ret = shared_new(conf, key, snapshot, list.count, out);
+	if (ret == KNOT_EOK && read == KNOT_EOK) {
+		ret = shared_apply_read(*out, conf, &list, info);
+	} else if (ret == KNOT_EOK) {
+		ret = shared_apply(*out, &list, info);
+		if (info->outcome == MAILSRV_SNAPSHOT) {
+			(*out)->status.read_at = info->snapshot_time;
+		}
+		shared_refused(*out, now, conf->removal_limit);
+	}
+	mailsrv_list_deinit(&list);
+	if (ret == KNOT_EOK) {
+		(*out)->next = registry;
+		registry = *out;
+	} else if (*out != NULL) {
+		shared_free(*out);
+	}
+
+	return ret;
+}
+
+/*! \brief Brings a shared table up to date; refused sources leave it as it is. */
+static void shared_refresh(mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
+                           mailsrv_file_state_t **now, mailsrv_shared_info_t *info)
 {
 	info->domains = mailsrv_table_count(shared->table);
 	if (!files_changed(shared->states, *now, shared->file_count)) {
 		info->outcome = MAILSRV_SHARED;
 		return;
 	}
-	if (shared->failed != NULL && !files_changed(shared->failed, *now, shared->file_count)) {
+	if (shared->failed != NULL && shared->failed_limit == conf->removal_limit &&
+	    !files_changed(shared->failed, *now, shared->file_count)) {
 		info->outcome = MAILSRV_KEPT_AGAIN;
 		return;
 	}
 
-	pending_t *pending;
-	int ret = current_list(sources, key, *now, &pending, info->error);
+	mailsrv_list_t list;
+	int ret = read_checked(conf, shared->table, &list, info);
 	if (ret == KNOT_EOK) {
-		ret = shared_apply(shared, pending, info);
-		pending_free(pending);
+		ret = shared_apply_read(shared, conf, &list, info);
 		if (ret != KNOT_EOK) {
 			snprintf(info->error, sizeof(info->error), "%s", knot_strerror(ret));
 		}
 	}
-	if (ret != KNOT_EOK) {
-		// Do not read (nor report) the same invalid files again.
-		free(shared->failed);
-		shared->failed = *now;
-		*now = NULL;
-		info->outcome = MAILSRV_KEPT;
+	mailsrv_list_deinit(&list);
+	if (ret == KNOT_EOK) {
+		info->outcome = MAILSRV_RELOADED;
 		return;
 	}
-	info->outcome = MAILSRV_RELOADED;
+	info->outcome = MAILSRV_KEPT;
+	shared_refused(shared, now, conf->removal_limit);
 }
 
-int mailsrv_registry_get(const mailsrv_sources_t *sources, mailsrv_shared_t **shared,
+int mailsrv_registry_get(const mailsrv_list_conf_t *conf, mailsrv_shared_t **shared,
                          mailsrv_shared_info_t *info)
 {
 	memset(info, 0, sizeof(*info));
 
 	sources_key_t key;
 	mailsrv_file_state_t *now;
-	int ret = sources_now(sources, &key, &now);
+	int ret = sources_now(conf->sources, &key, &now);
 	if (ret != KNOT_EOK) {
 		return ret;
 	}
@@ -458,26 +545,10 @@ int mailsrv_registry_get(const mailsrv_sources_t *sources, mailsrv_shared_t **sh
 	mailsrv_shared_t *found = shared_find(&key);
 	if (found != NULL) {
 		found->refs++;
-		shared_refresh(found, sources, &key, &now, info);
+		shared_refresh(found, conf, &now, info);
 		*shared = found;
 	} else {
-		pending_t *pending;
-		ret = current_list(sources, &key, now, &pending, info->error);
-		if (ret == KNOT_EOK) {
-			ret = shared_new(sources, &key, pending, shared, info);
-			pending_free(pending);
-			info->outcome = MAILSRV_BUILT;
-		} else if (ret != KNOT_ENOMEM) {
-			// Answer no domain until the sources are fixed.
-			pending_t empty = { 0 };
-			mailsrv_list_init(&empty.list);
-			ret = shared_new(sources, &key, &empty, shared, info);
-			if (ret == KNOT_EOK) {
-				(*shared)->failed = now;
-				now = NULL;
-				info->outcome = MAILSRV_EMPTY;
-			}
-		}
+		ret = shared_build(conf, &key, &now, shared, info);
 	}
 
 	pthread_mutex_unlock(&registry_lock);
@@ -521,6 +592,7 @@ int mailsrv_registry_attach(mailsrv_shared_t *shared, mailsrv_zone_t *zone,
 	cds_list_add(&zone->link, &shared->zones);
 	shared->zone_count++;
 	shared_changed(shared);
+	zone->notify(zone, &shared->status);
 	pthread_mutex_unlock(&registry_lock);
 
 	return KNOT_EOK;

@@ -13,11 +13,15 @@
  *
  * A source is read again only when it changed (file identity, size or
  * times, or other 'domain' items): an unchanged list is read zero times on
- * 'knotc reload', a changed one once. The configuration check reads a
- * changed list and keeps it for the instances' load; a load that finds
- * changed files without such a list reads them itself (knotc zone-reload).
- * A new list is applied to the shared table as a difference; a bad one
- * changes nothing.
+ * 'knotc reload', a changed one once, by the first load() that needs it. A
+ * read that overlaps a write of a file is retried until the file settles,
+ * for a bounded time. A new list is applied to the shared table as a
+ * difference; a bad one, or one that would remove more domains than the
+ * removal limit allows, changes nothing.
+ *
+ * After every good read the list is kept as a snapshot in knotd's storage;
+ * a new table whose sources are bad is built from it, so that a restart
+ * answers as before it.
  */
 
 #pragma once
@@ -25,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <urcu/list.h>
 
@@ -40,9 +45,10 @@ typedef enum {
 	MAILSRV_SHARED = 0, /*!< The table was up to date. */
 	MAILSRV_BUILT,      /*!< A new table was built. */
 	MAILSRV_RELOADED,   /*!< Changed sources were applied to the table. */
-	MAILSRV_KEPT,       /*!< Changed sources are invalid: the table is kept. */
-	MAILSRV_KEPT_AGAIN, /*!< As KEPT, for sources already found invalid. */
-	MAILSRV_EMPTY,      /*!< Invalid sources and no table yet: an empty one. */
+	MAILSRV_KEPT,       /*!< Changed sources are refused: the table is kept. */
+	MAILSRV_KEPT_AGAIN, /*!< As KEPT, for sources already refused. */
+	MAILSRV_SNAPSHOT,   /*!< Sources refused and no table yet: built from the snapshot. */
+	MAILSRV_EMPTY,      /*!< Sources refused, no table nor snapshot: an empty one. */
 } mailsrv_outcome_t;
 
 /*! \brief What getting a shared table did, for the log. */
@@ -54,41 +60,49 @@ typedef struct {
 	mailsrv_table_diff_t diff;  /*!< Changes applied (MAILSRV_RELOADED). */
 	double seconds;             /*!< Time to read and apply the sources. */
 	size_t memory;              /*!< Approximate bytes used by the table. */
+	time_t snapshot_time;       /*!< When the snapshot used was written (SNAPSHOT). */
 	char duplicate[MAILSRV_ERR_SIZE]; /*!< The first duplicate and where it is. */
-	char error[MAILSRV_ERR_SIZE]; /*!< Why the sources were refused (KEPT). */
+	char error[MAILSRV_ERR_SIZE]; /*!< Why the sources were refused. */
+	char snapshot[MAILSRV_ERR_SIZE]; /*!< Why no snapshot was used or written (or ""). */
 } mailsrv_shared_info_t;
 
+/*! \brief Where a list comes from and what it must meet. */
+typedef struct {
+	const mailsrv_sources_t *sources;
+	const mailsrv_target_t *target; /*!< The longest relative configured target: it
+	                                     must fit every domain without its own (or NULL). */
+	unsigned removal_limit;         /*!< Percent of a list a change may remove. */
+	const char *storage;            /*!< Directory of snapshots' directory (NULL: none). */
+} mailsrv_list_conf_t;
+
+/*! \brief A list a change may not remove more than the limit of is this long. */
+#define MAILSRV_REMOVAL_MIN	1000
+
 /*!
- * \brief Validates sources for the configuration check, reading them only
- *        when no table or earlier check holds their current content; a
- *        list read here is kept for the next mailsrv_registry_get().
+ * \brief Reads and validates the sources, waiting (boundedly) for files
+ *        that are being written; for the configuration check.
  *
- * \param sources  Sources of the domains.
- * \param target   The longest relative configured or per-service target (it
- *                 must fit every domain without its own target), or NULL.
- * \param err      Error message (an invalid source: FILE:LINE: reason).
+ * \param err  Why they are refused (an invalid source: FILE:LINE: reason).
  *
  * \return KNOT_EOK, or an error code with \a err.
  */
-int mailsrv_registry_check(const mailsrv_sources_t *sources, const mailsrv_target_t *target,
-                           char err[MAILSRV_ERR_SIZE]);
+int mailsrv_registry_check(const mailsrv_list_conf_t *conf, char err[MAILSRV_ERR_SIZE]);
 
 /*!
- * \brief Gets the table of \a sources for a module instance: builds it,
- *        shares it, or applies changed sources to it first. Invalid changed
- *        sources leave an existing table as it is, or make an empty one;
- *        they are no error (knotd 3.5 takes a zone whose module fails to
- *        load out of service).
+ * \brief Gets the table of the sources for a module instance: builds it,
+ *        shares it, or applies changed sources to it first. Refused sources
+ *        leave an existing table as it is, or make one from the snapshot,
+ *        or an empty one; they are no error (knotd 3.5 takes a zone whose
+ *        module fails to load out of service).
  *
  * \note The calling thread must be registered with RCU.
  *
- * \param sources  Sources of the domains.
- * \param shared   Output: reference to the shared table.
- * \param info     Output: what was done.
+ * \param shared  Output: reference to the shared table.
+ * \param info    Output: what was done.
  *
  * \return KNOT_EOK, KNOT_ENOMEM.
  */
-int mailsrv_registry_get(const mailsrv_sources_t *sources, mailsrv_shared_t **shared,
+int mailsrv_registry_get(const mailsrv_list_conf_t *conf, mailsrv_shared_t **shared,
                          mailsrv_shared_info_t *info);
 
 /*!
@@ -98,17 +112,27 @@ int mailsrv_registry_get(const mailsrv_sources_t *sources, mailsrv_shared_t **sh
  */
 void mailsrv_registry_put(mailsrv_shared_t *shared);
 
-/*! \brief A zone that uses a shared table (kept by its module instance). */
+/*! \brief The state of a shared table's list, for the zones' counters. */
 typedef struct {
+	size_t domains;       /*!< Domains answered. */
+	uint64_t read_at;     /*!< When the list in use was read (Unix time, 0: never). */
+	uint64_t stale_since; /*!< Since when the sources are refused (Unix time, 0: not). */
+} mailsrv_list_status_t;
+
+/*! \brief A zone that uses a shared table (kept by its module instance). */
+typedef struct mailsrv_zone {
 	struct cds_list_head link;
 	knot_dname_t *apex;  /*!< Lower-case copy of the zone's name. */
+	/*! Called with the table's status when attached and when it changes
+	    (under the registry lock: it must not call the registry). */
+	void (*notify)(struct mailsrv_zone *zone, const mailsrv_list_status_t *status);
 } mailsrv_zone_t;
 
 /*!
  * \brief Records that the zone \a apex uses the table, until
  *        mailsrv_registry_detach() (before mailsrv_registry_put()).
  *
- * \param zone  Kept by the caller until detached.
+ * \param zone  Kept by the caller until detached; its notify set.
  *
  * \return KNOT_EOK, KNOT_ENOMEM.
  */

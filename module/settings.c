@@ -19,6 +19,7 @@
 #define MOD_AUTODISCOVER	"\x0c""autodiscover"
 #define MOD_CALDAV_PATH		"\x0b""caldav-path"
 #define MOD_CARDDAV_PATH	"\x0c""carddav-path"
+#define MOD_REMOVAL_LIMIT	"\x0d""removal-limit"
 
 /* knotd prints err_str after the check returns. */
 static __thread char item_err[MAILSRV_ERR_SIZE];
@@ -122,6 +123,7 @@ const yp_item_t mailsrv_schema[] = {
 	{ MOD_AUTODISCOVER,   YP_TSTR,   YP_VNONE, YP_FNONE, { check_host } },
 	{ MOD_CALDAV_PATH,    YP_TSTR,   YP_VNONE, YP_FNONE, { check_path } },
 	{ MOD_CARDDAV_PATH,   YP_TSTR,   YP_VNONE, YP_FNONE, { check_path } },
+	{ MOD_REMOVAL_LIMIT,  YP_TINT,   YP_VINT = { 0, 100, 50 } },
 	{ NULL }
 };
 
@@ -256,6 +258,7 @@ int mailsrv_settings_read(mailsrv_settings_t *settings, mailsrv_conf_get_f get, 
 		return ret;
 	}
 
+	settings->removal_limit = get(ctx, MOD_REMOVAL_LIMIT).single.integer;
 	answer->ttl = get(ctx, MOD_TTL).single.integer;
 	answer->unavailable = get(ctx, MOD_UNAVAILABLE).single.boolean;
 	knotd_conf_t val = get(ctx, MOD_SERVICE);

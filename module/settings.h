@@ -5,7 +5,7 @@
 /*!
  * \file
  *
- * \brief The module's configuration: schema, and the answer settings read
+ * \brief The module's configuration: schema, and the settings read
  *        from a mod-mailsrv section, both by the configuration check and by
  *        load(), so that both apply the same rules.
  */
@@ -29,6 +29,7 @@ typedef struct {
 	mailsrv_target_t *targets[MAILSRV_SERVICE_COUNT + 3]; /*!< Owned targets. */
 	uint8_t *txt[MAILSRV_SERVICE_COUNT];                   /*!< Owned TXT rdata. */
 	const mailsrv_target_t *longest_relative; /*!< Longest relative SRV target (or NULL). */
+	unsigned removal_limit;  /*!< Percent of the list a change may remove. */
 } mailsrv_settings_t;
 
 /*!

@@ -258,6 +258,19 @@ class Knot:
             raise RuntimeError("knotc zone-stats: " + res.stdout + res.stderr)
         return sorted(line for line in res.stdout.splitlines() if not line.endswith(" = 0"))
 
+    def answer_stats(self, zone):
+        """The non-zero counters of answers (not the list's state, which
+        has counters of its own)."""
+        return [line for line in self.zone_stats(zone) if ".list[" not in line]
+
+    def list_stats(self, zone):
+        """The list's state counters: {"domains": N, "read-at": T, "stale-since": T}."""
+        res = self.knotc("-f", "zone-stats", zone, "mod-mailsrv.list")
+        if res.returncode != 0:
+            raise RuntimeError("knotc zone-stats: " + res.stdout + res.stderr)
+        return {m.group(1): int(m.group(2))
+                for m in re.finditer(r"mod-mailsrv\.list\[([a-z-]+)\] = (\d+)", res.stdout)}
+
     def query(self, name, rdtype, tcp=False, timeout=2.0, dnssec=False, rdclass="IN"):
         """One query without RD (as resolvers ask authoritative servers)."""
         q = dns.message.make_query(name, rdtype, rdclass, want_dnssec=dnssec)

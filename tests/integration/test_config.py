@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Configuration checks: knotc conf-check and knotd start-up name the error."""
+"""Configuration checks: knotc conf-check names the error."""
 
 import os
 import sys
@@ -91,18 +91,6 @@ class ConfCheck(harness.DnsTestCase):
                    {"d.txt": (domain + "\n").encode()},
                    error="{d_txt}:1: domain '%s.': the relative target makes a name "
                          "longer than 255 bytes" % domain)
-
-
-class StartUp(harness.DnsTestCase):
-    def test_bad_list_stops_knotd(self):
-        knot, paths = server("    target: mail\n    domain-file: {d_txt}\n",
-                             {"d.txt": b"example.com\nexample.com two fields extra\n"})
-        try:
-            self.assertNotEqual(knot.start(expect_running=False), 0)
-            self.assertIn("(%s:2: too many fields (expected a domain and an optional target))"
-                          % paths["d_txt"], knot.log())
-        finally:
-            knot.cleanup()
 
 
 if __name__ == "__main__":

@@ -141,7 +141,7 @@ class Statistics(harness.DnsTestCase):
                              ("_caldavs._tcp.example.com.", "TXT"),
                              ("_jmap._tcp.example.com.", "SRV")):
             knot.query(name, rdtype)
-        self.assertEqual(knot.zone_stats("example.com"), sorted([
+        self.assertEqual(knot.answer_stats("example.com"), sorted([
             "[example.com.] mod-mailsrv.srv[jmap] = 1",
             "[example.com.] mod-mailsrv.txt[caldavs] = 1",
             "[example.com.] mod-mailsrv.cname = 2",

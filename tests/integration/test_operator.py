@@ -67,7 +67,7 @@ class Operator(harness.DnsTestCase):
         ]
         for name, rdtype, tcp in queries:
             self.knot.query(name, rdtype, tcp=tcp)
-        self.assertEqual(self.knot.zone_stats("example.com"), sorted([
+        self.assertEqual(self.knot.answer_stats("example.com"), sorted([
             "[example.com.] mod-mailsrv.srv[submissions] = 1",
             "[example.com.] mod-mailsrv.srv[imaps] = 2",
             "[example.com.] mod-mailsrv.unavailable[imap] = 1",
@@ -154,12 +154,15 @@ class CounterSet(harness.DnsTestCase):
         finally:
             knot.cleanup()
 
+    LIST = ["[example.com.] mod-mailsrv.list[%s]" % v
+            for v in ("domains", "read-at", "stale-since")]
+
     def test_defaults(self):
-        self.assertEqual(self.counters(""), [
+        self.assertEqual(self.counters(""), sorted(self.LIST + [
             "[example.com.] mod-mailsrv.nodata",
             "[example.com.] mod-mailsrv.srv[imaps]",
             "[example.com.] mod-mailsrv.srv[submissions]",
-        ])
+        ]))
 
     def test_configured(self):
         """Per-service counters run up to the last service that can count."""
@@ -170,7 +173,7 @@ class CounterSet(harness.DnsTestCase):
         unavailable = ["[example.com.] mod-mailsrv.unavailable[%s]" % s
                        for s in ("submissions", "imaps", "pop3s", "submission", "imap", "pop3",
                                  "jmap", "caldavs", "carddavs", "autodiscover", "smtps")]
-        self.assertEqual(names, sorted(srv + unavailable + [
+        self.assertEqual(names, sorted(srv + unavailable + self.LIST + [
             "[example.com.] mod-mailsrv.nodata", "[example.com.] mod-mailsrv.cname"]))
 
 

@@ -12,13 +12,19 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <time.h>
 
 #include <urcu.h>
 #include <libknot/dname.h>
 #include <libknot/errcode.h>
 
 #include "module/registry.h"
+#include "module/snapshot.h"
 #include "tests/unit/testutil.h"
+
+#define L63 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 static char dir[] = "/tmp/mailsrv-registry-XXXXXX";
 static char path[64];
@@ -46,13 +52,77 @@ static mailsrv_sources_t sources(void)
 	return (mailsrv_sources_t){ domains, 1, files, 1 };
 }
 
+static unsigned removal_limit = 50;
+
+/*!
+ * \brief Visits the snapshots kept in the test directory: removes them, or
+ *        returns the path of the last one (static buffer) in \a last.
+ *
+ * \return How many there were.
+ */
+static int snapshots(bool remove_them, const char **last)
+{
+	static char file[512];
+	char sub[128];
+	snprintf(sub, sizeof(sub), "%s/mailsrv", dir);
+	DIR *d = opendir(sub);
+	int count = 0;
+	struct dirent *e;
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.') {
+			continue;
+		}
+		snprintf(file, sizeof(file), "%s/%s", sub, e->d_name);
+		count++;
+		if (remove_them) {
+			assert_int_equal(unlink(file), 0);
+		}
+	}
+	if (d != NULL) {
+		closedir(d);
+	}
+	if (last != NULL) {
+		*last = file;
+	}
+	return count;
+}
+
+static void clear_snapshots(void)
+{
+	snapshots(true, NULL);
+}
+
+/*! \brief The one snapshot in the test directory. */
+static const char *snapshot_file(void)
+{
+	const char *file;
+	assert_int_equal(snapshots(false, &file), 1);
+	return file;
+}
+
+static mailsrv_list_conf_t list_conf(const mailsrv_sources_t *src)
+{
+	return (mailsrv_list_conf_t){ .sources = src, .removal_limit = removal_limit,
+	                              .storage = dir };
+}
+
 static mailsrv_shared_t *get(mailsrv_outcome_t outcome, mailsrv_shared_info_t *info)
 {
 	mailsrv_sources_t src = sources();
+	mailsrv_list_conf_t conf = list_conf(&src);
 	mailsrv_shared_t *shared = NULL;
-	assert_int_equal(mailsrv_registry_get(&src, &shared, info), KNOT_EOK);
+	assert_int_equal(mailsrv_registry_get(&conf, &shared, info), KNOT_EOK);
 	assert_int_equal(info->outcome, outcome);
 	return shared;
+}
+
+/*! \brief Drops \a refs references; the last frees the table. */
+static void put(mailsrv_shared_t *shared, int refs)
+{
+	for (int i = 0; i < refs; i++) {
+		mailsrv_registry_put(shared);
+	}
+	rcu_barrier();
 }
 
 static void test_share_and_reload(void **state)
@@ -134,79 +204,60 @@ static void test_bad_list_keeps_table(void **state)
 	rcu_barrier();
 }
 
-/*!
- * \brief The configuration check reads a changed list once and load() uses
- *        that read, with a relative target to fit or without one (NULL).
- */
-static void check_then_get(const mailsrv_target_t *target)
+/*! \brief The configuration check reads and validates, and keeps nothing. */
+static void test_check(void **state)
 {
-	write_list("a.example\n");
+	(void)state;
 	mailsrv_sources_t src = sources();
+	mailsrv_list_conf_t conf = list_conf(&src);
 	char err[MAILSRV_ERR_SIZE] = "";
 	size_t reads = mailsrv_registry_reads();
 
-	// The check reads the list; the first load uses that read.
-	assert_int_equal(mailsrv_registry_check(&src, target, err), KNOT_EOK);
-	mailsrv_shared_info_t info;
-	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
-	assert_int_equal(mailsrv_registry_reads(), reads + 1);
-
-	// Unchanged: neither the check nor the loads read anything.
-	assert_int_equal(mailsrv_registry_check(&src, target, err), KNOT_EOK);
-	get(MAILSRV_SHARED, &info);
-	assert_int_equal(mailsrv_registry_reads(), reads + 1);
-
-	// Changed: one read by the check, none by the loads.
-	write_list("a.example\nc.example\n");
-	assert_int_equal(mailsrv_registry_check(&src, target, err), KNOT_EOK);
-	assert_int_equal(mailsrv_registry_check(&src, target, err), KNOT_EOK);
-	get(MAILSRV_RELOADED, &info);
-	get(MAILSRV_SHARED, &info);
+	write_list("a.example\n");
+	assert_int_equal(mailsrv_registry_check(&conf, err), KNOT_EOK);
+	assert_int_equal(mailsrv_registry_check(&conf, err), KNOT_EOK);
 	assert_int_equal(mailsrv_registry_reads(), reads + 2);
 
-	// Invalid: the check fails and the table is kept.
 	write_list("a.example\na.example mx.\n");
-	assert_int_equal(mailsrv_registry_check(&src, target, err), KNOT_EINVAL);
+	assert_int_equal(mailsrv_registry_check(&conf, err), KNOT_EINVAL);
 	char expected[MAILSRV_ERR_SIZE];
 	snprintf(expected, sizeof(expected), "%s:2: domain 'a.example' listed again with "
 	         "another target (first at %s:1)", path, path);
 	assert_string_equal(err, expected);
-	assert_int_equal(info.domains, 3);
 
-	for (int i = 0; i < 4; i++) {
-		mailsrv_registry_put(shared);
-	}
-	rcu_barrier();
-}
-
-static void test_check_then_get(void **state)
-{
-	(void)state;
-	mailsrv_target_t *target = malloc(sizeof(*target) + 5);
-	*target = (mailsrv_target_t){ .relative = true, .size = 5 };
-	memcpy(target->wire, "\x04""mail", 5);
-	check_then_get(target);
+	// A relative target must fit every domain without its own.
+	char domain[300];
+	snprintf(domain, sizeof(domain), "%s.%s.%s.%s\n", L63, L63, L63, "b123456789");
+	write_list(domain);
+	mailsrv_target_t *target = malloc(sizeof(*target) + 60);
+	*target = (mailsrv_target_t){ .relative = true, .size = 60 };
+	memset(target->wire, 'x', 60);
+	target->wire[0] = 59;
+	conf.target = target;
+	assert_int_equal(mailsrv_registry_check(&conf, err), KNOT_EINVAL);
+	assert_non_null(strstr(err, "the relative target makes a name longer than 255 bytes"));
 	free(target);
-}
 
-static void test_check_absolute_target(void **state)
-{
-	(void)state;
-	// No relative target to fit (an absolute one): the list read by the
-	// check still waits for load().
-	check_then_get(NULL);
+	// No table was made: the first get builds one.
+	write_list("a.example\n");
+	mailsrv_shared_info_t info;
+	put(get(MAILSRV_BUILT, &info), 1);
 }
 
 static void test_first_load_fails(void **state)
 {
 	(void)state;
-	// No table yet and an invalid list: an empty table, the error reported.
+	// No table nor snapshot yet and an invalid list: an empty table, the
+	// error reported.
+	clear_snapshots();
 	write_list("bad..example\n");
 	mailsrv_shared_info_t info;
 	mailsrv_shared_t *shared = get(MAILSRV_EMPTY, &info);
 	char expected[MAILSRV_ERR_SIZE];
 	snprintf(expected, sizeof(expected), "%s:1: domain 'bad..example': empty label", path);
 	assert_string_equal(info.error, expected);
+	snprintf(expected, sizeof(expected), "no snapshot %s/mailsrv/", dir);
+	assert_memory_equal(info.snapshot, expected, strlen(expected));
 	assert_int_equal(mailsrv_table_count(mailsrv_shared_table(shared)), 0);
 	get(MAILSRV_KEPT_AGAIN, &info);
 
@@ -241,8 +292,15 @@ static void assert_coverage(mailsrv_shared_t *shared, const char *first, size_t 
 	}
 }
 
+static void ignore(mailsrv_zone_t *zone, const mailsrv_list_status_t *status)
+{
+	(void)zone;
+	(void)status;
+}
+
 static void attach(mailsrv_shared_t *shared, mailsrv_zone_t *zone, const uint8_t *apex)
 {
+	zone->notify = ignore;
 	assert_int_equal(mailsrv_registry_attach(shared, zone, apex), KNOT_EOK);
 }
 
@@ -287,6 +345,245 @@ static void test_coverage_once_per_change(void **state)
 	rcu_barrier();
 }
 
+/*! \brief A restart (no table) with a bad list answers from the snapshot. */
+static void test_restart_from_snapshot(void **state)
+{
+	(void)state;
+	clear_snapshots();
+	write_list("a.example\nb.example imap\nc.example mx.example.org.\n");
+	mailsrv_shared_info_t info;
+	put(get(MAILSRV_BUILT, &info), 1);
+	assert_string_equal(info.snapshot, "");
+
+	// The snapshot is a domain file with a checked end line.
+	const char *file = snapshot_file();
+	FILE *f = fopen(file, "r");
+	assert_non_null(f);
+	char text[1024] = "";
+	size_t len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	assert_non_null(strstr(text, "\ninline.example.\na.example.\nb.example. imap\n"
+	                             "c.example. mx.example.org.\n# end: domains 4, written "));
+
+	for (int i = 0; i < 2; i++) {
+		write_list(i == 0 ? "a.example\nbad_name.example\n" : "");
+		if (i == 1) {
+			remove(path);  // missing file
+		}
+		mailsrv_shared_t *shared = get(MAILSRV_SNAPSHOT, &info);
+		assert_int_equal(info.domains, 4);
+		assert_true(time(NULL) - info.snapshot_time < 10);
+		const mailsrv_table_t *table = mailsrv_shared_table(shared);
+		assert_target(table, "b.example.", "imap");
+		assert_target(table, "c.example.", "mx.example.org.");
+		assert_target(table, "inline.example.", "-");
+		assert_target(table, "example.", "(parent)");
+		put(shared, 1);
+	}
+
+	// A good list again: built from it, and the snapshot follows it.
+	write_list("d.example\n");
+	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
+	assert_absent(mailsrv_shared_table(shared), "a.example.");
+	put(shared, 1);
+	write_list("bad..example\n");
+	shared = get(MAILSRV_SNAPSHOT, &info);
+	assert_int_equal(info.domains, 2);
+	assert_target(mailsrv_shared_table(shared), "d.example.", "-");
+	put(shared, 1);
+}
+
+/*! \brief A damaged snapshot is not used, and says why. */
+static void test_damaged_snapshot(void **state)
+{
+	(void)state;
+	clear_snapshots();
+	write_list("a.example\nb.example\n");
+	mailsrv_shared_info_t info;
+	put(get(MAILSRV_BUILT, &info), 1);
+	const char *file = snapshot_file();
+
+	static const struct { long offset; const char *bytes; const char *why; } cases[] = {
+		{ 60, "X", "damaged (no valid end line or checksum)" },   // a changed byte
+		{ -5, "\n", "damaged (no valid end line or checksum)" },  // cut end line
+		{ 0, NULL, "damaged (no valid end line or checksum)" },   // empty
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_list("a.example\nb.example\n");
+		put(get(MAILSRV_BUILT, &info), 1);
+		if (cases[i].bytes == NULL) {
+			assert_int_equal(truncate(file, 0), 0);
+		} else {
+			FILE *f = fopen(file, "r+");
+			assert_non_null(f);
+			assert_int_equal(fseek(f, cases[i].offset, cases[i].offset < 0 ? SEEK_END : SEEK_SET), 0);
+			fputs(cases[i].bytes, f);
+			fclose(f);
+		}
+		write_list("bad..example\n");
+		mailsrv_shared_t *shared = get(MAILSRV_EMPTY, &info);
+		char expected[MAILSRV_ERR_SIZE];
+		snprintf(expected, sizeof(expected), "%s: %s", file, cases[i].why);
+		assert_string_equal(info.snapshot, expected);
+		assert_int_equal(mailsrv_table_count(mailsrv_shared_table(shared)), 0);
+		put(shared, 1);
+	}
+}
+
+/*! \brief Writes \a count domains "dN.example" from \a first. */
+static void write_many(size_t first, size_t count)
+{
+	size_t size = count * 16 + 1, len = 0;
+	char *text = malloc(size);
+	for (size_t i = first; i < first + count; i++) {
+		len += snprintf(text + len, size - len, "d%zu.example\n", i);
+	}
+	write_list(text);
+	free(text);
+}
+
+static void test_removal_limit(void **state)
+{
+	(void)state;
+	write_many(0, 2000);
+	mailsrv_shared_info_t info;
+	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
+
+	// 901 of 2,001 kept (the inline domain too): refused.
+	write_many(1100, 900);
+	get(MAILSRV_KEPT, &info);
+	assert_string_equal(info.error, "the new list would remove 1100 of 2001 domains (54%), "
+	                    "more than removal-limit 50%; if that is intended, set "
+	                    "removal-limit to 100 and reload");
+	assert_int_equal(info.domains, 2001);
+	get(MAILSRV_KEPT_AGAIN, &info);
+
+	// Up to the limit is allowed; another limit reads the same files again.
+	removal_limit = 54;
+	get(MAILSRV_KEPT, &info);
+	removal_limit = 55;
+	get(MAILSRV_RELOADED, &info);
+	assert_int_equal(info.diff.removed, 1100);
+
+	// Off with 100.
+	write_many(5000, 10);
+	removal_limit = 100;
+	get(MAILSRV_RELOADED, &info);
+	assert_int_equal(info.domains, 11);
+	removal_limit = 50;
+
+	// Below 1,000 domains, no limit.
+	write_many(7000, 1);
+	get(MAILSRV_RELOADED, &info);
+	put(shared, 7);
+}
+
+/*! \brief Rewrites the list in place, a line at a time, until told to stop. */
+static void *rewriter(void *arg)
+{
+	volatile bool *stop = arg;
+	for (unsigned n = 0; !*stop; n++) {
+		FILE *f = fopen(path, "w");
+		for (int i = 0; i < 20 && !*stop; i++) {
+			fprintf(f, "w%u-%d.example\n", n, i);
+			fflush(f);
+			usleep(20000);
+		}
+		fclose(f);
+	}
+	return NULL;
+}
+
+static double seconds_between(struct timespec a, struct timespec b)
+{
+	return (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+/*! \brief A file being written is not taken until it settles. */
+static void test_settling(void **state)
+{
+	(void)state;
+	write_list("a.example\n");
+	mailsrv_shared_info_t info;
+	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
+
+	// Written just now without a final line end: taken after a second.
+	FILE *f = fopen(path, "w");
+	fputs("a.example\nb.example", f);
+	fclose(f);
+	struct timespec start, end;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	get(MAILSRV_RELOADED, &info);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	assert_true(seconds_between(start, end) >= 0.9);
+	assert_target(mailsrv_shared_table(shared), "b.example.", "-");
+
+	// Rewritten all the time: refused after a bounded wait, the list kept.
+	volatile bool stop = false;
+	pthread_t thread;
+	assert_int_equal(pthread_create(&thread, NULL, rewriter, (void *)&stop), 0);
+	usleep(100000);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	get(MAILSRV_KEPT, &info);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	stop = true;
+	pthread_join(thread, NULL);
+	assert_true(seconds_between(start, end) < 3);
+	char expected[MAILSRV_ERR_SIZE];
+	snprintf(expected, sizeof(expected), "%s: still being written", path);
+	assert_string_equal(info.error, expected);
+	assert_target(mailsrv_shared_table(shared), "b.example.", "-");
+	put(shared, 3);
+}
+
+/*! \brief What the zones' counters are told. */
+static mailsrv_list_status_t told;
+static unsigned tellings;
+
+static void remember(mailsrv_zone_t *zone, const mailsrv_list_status_t *status)
+{
+	(void)zone;
+	told = *status;
+	tellings++;
+}
+
+static void test_status(void **state)
+{
+	(void)state;
+	write_list("a.example\nb.example\n");
+	mailsrv_shared_info_t info;
+	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
+	mailsrv_zone_t zone = { .notify = remember };
+	tellings = 0;
+	assert_int_equal(mailsrv_registry_attach(shared, &zone, (const uint8_t *)"\x07""example"),
+	                 KNOT_EOK);
+	assert_int_equal(tellings, 1);
+	assert_int_equal(told.domains, 3);
+	uint64_t now = time(NULL);
+	assert_true(told.read_at + 5 >= now && told.read_at <= now);
+	assert_int_equal(told.stale_since, 0);
+
+	write_list("bad..example\n");
+	get(MAILSRV_KEPT, &info);
+	assert_int_equal(tellings, 2);
+	assert_true(told.stale_since + 5 >= now);
+	uint64_t since = told.stale_since;
+
+	// Another bad list: stale since the first.
+	write_list("bad...example\n");
+	get(MAILSRV_KEPT, &info);
+	assert_int_equal(told.stale_since, since);
+
+	write_list("a.example\n");
+	get(MAILSRV_RELOADED, &info);
+	assert_int_equal(told.domains, 2);
+	assert_int_equal(told.stale_since, 0);
+
+	mailsrv_registry_detach(shared, &zone);
+	put(shared, 4);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -302,6 +599,10 @@ static int teardown(void **state)
 {
 	(void)state;
 	remove(path);
+	clear_snapshots();
+	char sub[128];
+	snprintf(sub, sizeof(sub), "%s/mailsrv", dir);
+	rmdir(sub);
 	rmdir(dir);
 	rcu_unregister_thread();
 	return 0;
@@ -312,10 +613,14 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_share_and_reload),
 		cmocka_unit_test(test_bad_list_keeps_table),
-		cmocka_unit_test(test_check_then_get),
-		cmocka_unit_test(test_check_absolute_target),
+		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_first_load_fails),
 		cmocka_unit_test(test_coverage_once_per_change),
+		cmocka_unit_test(test_restart_from_snapshot),
+		cmocka_unit_test(test_damaged_snapshot),
+		cmocka_unit_test(test_removal_limit),
+		cmocka_unit_test(test_settling),
+		cmocka_unit_test(test_status),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
