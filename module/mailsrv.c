@@ -333,17 +333,18 @@ static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
 	case MAILSRV_BUILT:
 		mailsrv_check_knotd(mod);
 		knotd_mod_log(mod, LOG_INFO, "domain list loaded, domains %zu, own targets %zu, "
-		              "duplicates %zu, time %.3f s, memory %zu KiB, sources %s",
-		              info->domains, info->targets, info->duplicates, info->seconds,
-		              (info->memory + 1023) / 1024, desc);
+		              "duplicates %zu, time %.3f s, snapshot %.3f s, memory %zu KiB, "
+		              "sources %s", info->domains, info->targets, info->duplicates,
+		              info->seconds, info->snapshot_seconds, (info->memory + 1023) / 1024,
+		              desc);
 		break;
 	case MAILSRV_RELOADED:
 		knotd_mod_log(mod, LOG_INFO, "domain list reloaded, domains %zu (added %zu, "
 		              "changed %zu, removed %zu), own targets %zu, duplicates %zu, "
-		              "time %.3f s, memory %zu KiB, sources %s", info->domains,
-		              info->diff.added, info->diff.changed, info->diff.removed,
-		              info->targets, info->duplicates, info->seconds,
-		              (info->memory + 1023) / 1024, desc);
+		              "time %.3f s, snapshot %.3f s, memory %zu KiB, sources %s",
+		              info->domains, info->diff.added, info->diff.changed,
+		              info->diff.removed, info->targets, info->duplicates, info->seconds,
+		              info->snapshot_seconds, (info->memory + 1023) / 1024, desc);
 		break;
 	case MAILSRV_KEPT:
 		knotd_mod_log(mod, LOG_ERR, "failed to reload domain list (%s), keeping "

@@ -324,12 +324,15 @@ static bool removes_too_many(const mailsrv_table_t *table, const mailsrv_list_t 
 static void shared_snapshot(const mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
                             const mailsrv_list_t *list, mailsrv_shared_info_t *info)
 {
-	if (shared->snapshot == NULL) {
+	// 'domain' items alone cannot be refused: nothing to keep.
+	if (shared->snapshot == NULL || conf->sources->file_count == 0) {
 		return;
 	}
+	uint64_t start = now_ns();
 	char desc[MAILSRV_ERR_SIZE / 2];
 	mailsrv_sources_describe(conf->sources, desc, sizeof(desc));
 	mailsrv_snapshot_write(shared->snapshot, list, desc, info->snapshot);
+	info->snapshot_seconds = seconds_since(start);
 }
 
 /*! \brief Applies a validated list to the shared table, filling info. */

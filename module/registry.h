@@ -59,6 +59,7 @@ typedef struct {
 	size_t targets;             /*!< Distinct per-domain targets. */
 	mailsrv_table_diff_t diff;  /*!< Changes applied (MAILSRV_RELOADED). */
 	double seconds;             /*!< Time to read and apply the sources. */
+	double snapshot_seconds;    /*!< Time to write the snapshot. */
 	size_t memory;              /*!< Approximate bytes used by the table. */
 	time_t snapshot_time;       /*!< When the snapshot used was written (SNAPSHOT). */
 	char duplicate[MAILSRV_ERR_SIZE]; /*!< The first duplicate and where it is. */

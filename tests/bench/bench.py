@@ -536,7 +536,7 @@ class Bench:
 
     def module_log_time(self, module, mark):
         """The times the module logged for reloads since log offset \a mark."""
-        return re.findall(r"domain list reloaded, .* time ([\d.]+) s", module.log()[mark:])
+        return re.findall(r"domain list reloaded, .* time ([\d.]+) s, snapshot", module.log()[mark:])
 
     def reloads(self, scenario, static, module):
         # Unchanged: nothing to read for the module, no zone file to load.

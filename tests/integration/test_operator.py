@@ -78,7 +78,8 @@ class Operator(harness.DnsTestCase):
     def test_log_lines(self):
         log = self.knot.log()
         line = re.search(r"module 'mod-mailsrv/default', domain list loaded, domains 5, "
-                         r"own targets 2, duplicates 1, time [0-9.]+ s, memory ([0-9]+) KiB, "
+                         r"own targets 2, duplicates 1, time [0-9.]+ s, snapshot [0-9.]+ s, "
+                         r"memory ([0-9]+) KiB, "
                          r"sources 'domain' items, %s\n" % re.escape(self.path), log)
         self.assertIsNotNone(line, log)
         self.assertGreater(int(line.group(1)), 0)
