@@ -299,18 +299,14 @@ static void shared_refused(mailsrv_shared_t *shared, mailsrv_file_state_t **now,
 }
 
 /*!
- * \brief Would the list remove more of the table's domains than \a limit
- *        percent (of a table of at least MAILSRV_REMOVAL_MIN domains)?
+ * \brief Would a new list that keeps \a kept of \a old domains remove more
+ *        than \a limit percent (of a list of at least MAILSRV_REMOVAL_MIN)?
  */
-static bool removes_too_many(const mailsrv_table_t *table, const mailsrv_list_t *list,
-                             unsigned limit, char err[MAILSRV_ERR_SIZE])
+static bool removes_too_many(size_t old, size_t kept, unsigned limit,
+                             char err[MAILSRV_ERR_SIZE])
 {
-	size_t old = mailsrv_table_count(table);
-	if (limit >= 100 || old < MAILSRV_REMOVAL_MIN) {
-		return false;
-	}
-	size_t removed = old - mailsrv_table_kept(table, list);
-	if (removed * 100 <= (size_t)limit * old) {
+	size_t removed = old - kept;
+	if (limit >= 100 || old < MAILSRV_REMOVAL_MIN || removed * 100 <= (size_t)limit * old) {
 		return false;
 	}
 	snprintf(err, MAILSRV_ERR_SIZE, "the new list would remove %zu of %zu domains "
@@ -426,7 +422,8 @@ static int read_checked(const mailsrv_list_conf_t *conf, const mailsrv_table_t *
 	int ret = read_list(conf, list, info->error);
 	info->seconds = seconds_since(start);
 	if (ret == KNOT_EOK && table != NULL &&
-	    removes_too_many(table, list, conf->removal_limit, info->error)) {
+	    removes_too_many(mailsrv_table_count(table), mailsrv_table_kept(table, list),
+	                     conf->removal_limit, info->error)) {
 		ret = KNOT_EDENIED;
 	}
 
@@ -452,7 +449,11 @@ static void read_snapshot(const char *path, mailsrv_list_t *list, mailsrv_shared
 	info->outcome = MAILSRV_SNAPSHOT;
 }
 
-/*! \brief Builds a new shared table: from the sources, else the snapshot. */
+/*!
+ * \brief Builds a new shared table: from the sources, else the snapshot.
+ *        The removal limit holds against the snapshot too: a restart does
+ *        not forget the last good list.
+ */
 static int shared_build(const mailsrv_list_conf_t *conf, sources_key_t *key,
                         mailsrv_file_state_t **now, mailsrv_shared_t **out,
                         mailsrv_shared_info_t *info)
@@ -464,31 +465,45 @@ static int shared_build(const mailsrv_list_conf_t *conf, sources_key_t *key,
 		return KNOT_ENOMEM;
 	}
 
-	mailsrv_list_t list;
+	uint64_t start = now_ns();
+	mailsrv_list_t list, last;
+	mailsrv_list_init(&last);
 	int read = read_checked(conf, NULL, &list, info);
+	size_t old = 0, kept = 0;
+	if (read == KNOT_EOK && snapshot != NULL && conf->removal_limit < 100 &&
+	    mailsrv_snapshot_kept(snapshot, &list, &old, &kept, info->snapshot) == KNOT_EOK &&
+	    removes_too_many(old, kept, conf->removal_limit, info->error)) {
+		read = KNOT_EDENIED;
+	}
+	info->seconds = seconds_since(start);
+	if (read != KNOT_EOK && read != KNOT_ENOMEM) {
+		read_snapshot(snapshot, &last, info);
+	}
 	if (read == KNOT_ENOMEM) {
 		mailsrv_list_deinit(&list);
 		free(snapshot);
 		return read;
 	}
-	info->outcome = MAILSRV_BUILT;
-	if (read != KNOT_EOK) {
-		info->outcome = MAILSRV_EMPTY;
-		mailsrv_list_deinit(&list);
-		read_snapshot(snapshot, &list, info);
-	}
 
-	int ret = shared_new(conf, key, snapshot, list.count, out);
+	mailsrv_list_t *use = (read == KNOT_EOK) ? &list : &last;
+	if (read == KNOT_EOK) {
+		info->outcome = MAILSRV_BUILT;
+		info->snapshot[0] = '\0';
+	} else if (info->outcome != MAILSRV_SNAPSHOT) {
+		info->outcome = MAILSRV_EMPTY;
+	}
+	int ret = shared_new(conf, key, snapshot, use->count, out);
 	if (ret == KNOT_EOK && read == KNOT_EOK) {
 		ret = shared_apply_read(*out, conf, &list, info);
 	} else if (ret == KNOT_EOK) {
-		ret = shared_apply(*out, &list, info);
+		ret = shared_apply(*out, &last, info);
 		if (info->outcome == MAILSRV_SNAPSHOT) {
 			(*out)->status.read_at = info->snapshot_time;
 		}
 		shared_refused(*out, now, conf->removal_limit);
 	}
 	mailsrv_list_deinit(&list);
+	mailsrv_list_deinit(&last);
 	if (ret == KNOT_EOK) {
 		(*out)->next = registry;
 		registry = *out;

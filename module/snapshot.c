@@ -195,21 +195,33 @@ static bool check_end(const char *data, size_t size, size_t *body, size_t *domai
 	return XXH3_64bits(data, *body) == hash;
 }
 
+/*! \brief Reads a snapshot and checks its end line; \a body: the size before it. */
+static int read_checked(const char *path, char **data, size_t *body, size_t *domains,
+                        time_t *written, char err[MAILSRV_ERR_SIZE])
+{
+	size_t size = 0;
+	mailsrv_file_state_t state;
+	int ret = mailsrv_file_read(path, data, &size, &state, err);
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+	if (!check_end(*data, size, body, domains, written)) {
+		snprintf(err, MAILSRV_ERR_SIZE, "%s: damaged (no valid end line or checksum)", path);
+		free(*data);
+		*data = NULL;
+		return KNOT_EMALF;
+	}
+
+	return KNOT_EOK;
+}
+
 int mailsrv_snapshot_read(const char *path, mailsrv_list_t *list, time_t *written,
                           char err[MAILSRV_ERR_SIZE])
 {
 	char *data = NULL;
-	size_t size = 0, body = 0, domains = 0;
-	mailsrv_file_state_t state;
-	int ret = mailsrv_file_read(path, &data, &size, &state, err);
-	if (ret != KNOT_EOK) {
-		return ret;
-	}
-
-	if (!check_end(data, size, &body, &domains, written)) {
-		snprintf(err, MAILSRV_ERR_SIZE, "%s: damaged (no valid end line or checksum)", path);
-		ret = KNOT_EMALF;
-	} else {
+	size_t body = 0, domains = 0;
+	int ret = read_checked(path, &data, &body, &domains, written, err);
+	if (ret == KNOT_EOK) {
 		ret = mailsrv_list_add_text(list, path, data, body, err);
 	}
 	if (ret == KNOT_EOK && list->count != domains) {
@@ -223,4 +235,44 @@ int mailsrv_snapshot_read(const char *path, mailsrv_list_t *list, time_t *writte
 	free(data);
 
 	return ret;
+}
+
+int mailsrv_snapshot_kept(const char *path, const mailsrv_list_t *list, size_t *domains,
+                          size_t *kept, char err[MAILSRV_ERR_SIZE])
+{
+	char *data = NULL;
+	size_t body = 0;
+	time_t written;
+	int ret = read_checked(path, &data, &body, domains, &written, err);
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+
+	// The checksum vouches for the lines: names as written, lower case, with
+	// a final dot. Each one only needs its labels' lengths for the look-up.
+	*kept = 0;
+	for (const char *pos = data, *end = data + body; pos < end; ) {
+		const char *eol = memchr(pos, '\n', end - pos);
+		eol = (eol == NULL) ? end : eol;
+		uint8_t wire[KNOT_DNAME_MAXLEN + 1];
+		size_t len = 0, label = 0;
+		for (const char *c = pos; *pos != '#' && c < eol && *c != ' ' &&
+		                          len < KNOT_DNAME_MAXLEN; c++) {
+			if (*c == '.') {
+				wire[label] = len - label;
+				label = ++len;
+			} else {
+				wire[++len] = *c;
+			}
+		}
+		if (len > 0) {
+			wire[len] = '\0';
+			const mailsrv_list_entry_t *found = mailsrv_list_find(list, wire);
+			*kept += (found != NULL && found->target != MAILSRV_LIST_ANCESTOR);
+		}
+		pos = eol + 1;
+	}
+	free(data);
+
+	return KNOT_EOK;
 }

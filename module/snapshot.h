@@ -55,3 +55,12 @@ int mailsrv_snapshot_write(const char *path, const mailsrv_list_t *list,
  */
 int mailsrv_snapshot_read(const char *path, mailsrv_list_t *list, time_t *written,
                           char err[MAILSRV_ERR_SIZE]);
+
+/*!
+ * \brief Counts the domains of a snapshot and how many of them \a list
+ *        lists too, without reading it into a list.
+ *
+ * \return KNOT_EOK; KNOT_ENOENT if there is none; another error with \a err.
+ */
+int mailsrv_snapshot_kept(const char *path, const mailsrv_list_t *list, size_t *domains,
+                          size_t *kept, char err[MAILSRV_ERR_SIZE]);

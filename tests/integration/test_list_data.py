@@ -191,6 +191,29 @@ class Restart(ListTestCase):
         self.nxdomain("a.example.com")
 
 
+class RestartRemoval(ListTestCase):
+    def test_truncated_file_at_start(self):
+        """A start with a file that lost most of the last good list (a
+        writer stopped midway before a reboot) answers from the snapshot."""
+        self.knot = server(zones=("example.com", "bulk.test"))
+        self.knot.write("domains.txt", bulk_list(0, 2000))
+        self.knot.start()
+        self.knot.stop()
+        self.knot.write("domains.txt", bulk_list(0, 500))
+        self.knot.start()
+        self.srv("d1999.bulk.test")
+        self.assertRegex(self.knot.log(), "failed to load domain list \\(the new list would "
+                         "remove 1500 of 2000 domains \\(75%\\), more than removal-limit 50%; "
+                         "if that is intended, set removal-limit to 100 and reload\\), "
+                         "answering from the snapshot of the last good list, domains 2000")
+        # Allowed: the file is taken.
+        self.knot.stop()
+        self.knot.modules += "    removal-limit: 100\n"
+        self.knot.start()
+        self.srv("d499.bulk.test")
+        self.assertEqual(self.knot.query("_imaps._tcp.d1999.bulk.test.", "SRV").rcode(), 3)
+
+
 def harness_escape(text):
     return re.escape(text)
 

@@ -479,6 +479,32 @@ static void test_removal_limit(void **state)
 	put(shared, 7);
 }
 
+/*! \brief The removal limit holds against the snapshot at a restart. */
+static void test_restart_removal_limit(void **state)
+{
+	(void)state;
+	clear_snapshots();
+	write_many(0, 2000);
+	mailsrv_shared_info_t info;
+	put(get(MAILSRV_BUILT, &info), 1);
+
+	write_many(1500, 500);
+	mailsrv_shared_t *shared = get(MAILSRV_SNAPSHOT, &info);
+	assert_string_equal(info.error, "the new list would remove 1500 of 2001 domains (74%), "
+	                    "more than removal-limit 50%; if that is intended, set "
+	                    "removal-limit to 100 and reload");
+	assert_int_equal(info.domains, 2001);
+	assert_target(mailsrv_shared_table(shared), "d0.example.", "-");
+	put(shared, 1);
+
+	removal_limit = 100;
+	shared = get(MAILSRV_BUILT, &info);
+	assert_int_equal(info.domains, 501);
+	assert_absent(mailsrv_shared_table(shared), "d0.example.");
+	put(shared, 1);
+	removal_limit = 50;
+}
+
 /*! \brief Rewrites the list in place, a line at a time, until told to stop. */
 static void *rewriter(void *arg)
 {
@@ -619,6 +645,7 @@ int main(void)
 		cmocka_unit_test(test_restart_from_snapshot),
 		cmocka_unit_test(test_damaged_snapshot),
 		cmocka_unit_test(test_removal_limit),
+		cmocka_unit_test(test_restart_removal_limit),
 		cmocka_unit_test(test_settling),
 		cmocka_unit_test(test_status),
 	};
