@@ -28,7 +28,6 @@ struct mailsrv_shared {
 	mailsrv_table_t *table;
 	size_t file_count;
 	mailsrv_file_state_t *states;  /*!< Files as read into the table (zero: not read). */
-	size_t max_default_size;       /*!< Longest domain without its own target. */
 	mailsrv_file_state_t *failed;  /*!< Files as refused last (or NULL). */
 	unsigned failed_limit;         /*!< The removal limit they were refused with. */
 	char *snapshot;                /*!< Path of the snapshot (or NULL). */
@@ -346,7 +345,6 @@ static int shared_apply(mailsrv_shared_t *shared, mailsrv_list_t *list,
 		         mailsrv_list_position(list, &list->first_duplicate, pos, sizeof(pos)));
 	}
 	int ret = mailsrv_table_apply(shared->table, list, &info->diff);
-	shared->max_default_size = list->max_default_size;
 	shared_changed(shared);
 	info->domains = mailsrv_table_count(shared->table);
 	info->memory = mailsrv_table_memory(shared->table);
