@@ -266,6 +266,9 @@ static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_siz
 		return KNOT_ENOMEM;
 	}
 	if (list->count > before) {
+		if (target_idx == 0 && name_size > list->max_default_size) {
+			list->max_default_size = name_size;
+		}
 		return KNOT_EOK;
 	}
 

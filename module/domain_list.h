@@ -80,6 +80,7 @@ typedef struct {
 	mailsrv_list_file_t *files;    /*!< Domain files read. */
 	size_t file_count;
 	size_t files_max;
+	size_t max_default_size;       /*!< Longest domain without its own target. */
 	size_t duplicates;             /*!< Domains listed again with the same target. */
 	mailsrv_list_entry_t first_duplicate; /*!< Where the first one was listed again. */
 	mailsrv_list_index_t by_name;

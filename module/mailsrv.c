@@ -129,6 +129,7 @@ enum {
 	LIST_VALUES
 };
 
+/*! \brief Names of the CTR_LIST values, for knotc. */
 static char *list_value_to_str(uint32_t idx, uint32_t count)
 {
 	(void)count;
@@ -376,8 +377,10 @@ static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
 		knotd_mod_log(mod, LOG_WARNING, "failed to keep a snapshot of the domain list "
 		              "(%s), a restart with a bad list will not answer from it",
 		              info->snapshot);
-	} else if (info->outcome == MAILSRV_SNAPSHOT && info->snapshot[0] != '\0') {
-		knotd_mod_log(mod, LOG_WARNING, "snapshot not used (%s)", info->snapshot);
+	}
+	if (info->unfit[0] != '\0') {
+		knotd_mod_log(mod, LOG_WARNING, "domain list does not fit the target (%s)",
+		              info->unfit);
 	}
 	if (info->duplicates > 0 && read) {
 		knotd_mod_log(mod, LOG_WARNING, "domain list repeats %zu domains with the "

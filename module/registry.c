@@ -28,8 +28,11 @@ struct mailsrv_shared {
 	mailsrv_table_t *table;
 	size_t file_count;
 	mailsrv_file_state_t *states;  /*!< Files as read into the table (zero: not read). */
+	size_t max_default_size;       /*!< Longest domain without its own target. */
 	mailsrv_file_state_t *failed;  /*!< Files as refused last (or NULL). */
-	unsigned failed_limit;         /*!< The removal limit they were refused with. */
+	unsigned failed_limit;         /*!< The removal limit they were refused with, */
+	size_t failed_target;          /*!< and the target size (target_size()). */
+	size_t warned_target;          /*!< target_size() last warned about (unfit). */
 	char *snapshot;                /*!< Path of the snapshot (or NULL). */
 	mailsrv_list_status_t status;
 	struct cds_list_head zones;    /*!< Zones that use the table (mailsrv_zone_t). */
@@ -285,13 +288,23 @@ static void shared_set_status(mailsrv_shared_t *shared, uint64_t read_at, uint64
 	}
 }
 
-/*! \brief Records refused sources: not read (nor reported) again unchanged. */
+/*! \brief The size of the relative target that domains must fit (0: none). */
+static size_t target_size(const mailsrv_list_conf_t *conf)
+{
+	return (conf->target != NULL && conf->target->relative) ? conf->target->size : 0;
+}
+
+/*!
+ * \brief Records refused sources: not read (nor reported) again while they,
+ *        the removal limit and the target are unchanged.
+ */
 static void shared_refused(mailsrv_shared_t *shared, mailsrv_file_state_t **now,
-                           unsigned limit)
+                           const mailsrv_list_conf_t *conf)
 {
 	free(shared->failed);
 	shared->failed = *now;
-	shared->failed_limit = limit;
+	shared->failed_limit = conf->removal_limit;
+	shared->failed_target = target_size(conf);
 	*now = NULL;
 	uint64_t since = shared->status.stale_since;
 	shared_set_status(shared, shared->status.read_at, since != 0 ? since : unix_now());
@@ -319,7 +332,7 @@ static bool removes_too_many(size_t old, size_t kept, unsigned limit,
 static void shared_snapshot(const mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
                             const mailsrv_list_t *list, mailsrv_shared_info_t *info)
 {
-	// 'domain' items alone cannot be refused: nothing to keep.
+	// 'domain' items alone never change: the configuration has them.
 	if (shared->snapshot == NULL || conf->sources->file_count == 0) {
 		return;
 	}
@@ -345,6 +358,7 @@ static int shared_apply(mailsrv_shared_t *shared, mailsrv_list_t *list,
 		         mailsrv_list_position(list, &list->first_duplicate, pos, sizeof(pos)));
 	}
 	int ret = mailsrv_table_apply(shared->table, list, &info->diff);
+	shared->max_default_size = list->max_default_size;
 	shared_changed(shared);
 	info->domains = mailsrv_table_count(shared->table);
 	info->memory = mailsrv_table_memory(shared->table);
@@ -428,13 +442,18 @@ static int read_checked(const mailsrv_list_conf_t *conf, const mailsrv_table_t *
 	return ret;
 }
 
-/*! \brief Reads the snapshot into \a list (empty if there is none, or a bad one). */
-static void read_snapshot(const char *path, mailsrv_list_t *list, mailsrv_shared_info_t *info)
+/*!
+ * \brief Reads the snapshot into \a list (left empty if there is none, or a
+ *        bad one).
+ *
+ * \return KNOT_EOK, KNOT_ENOMEM.
+ */
+static int read_snapshot(const char *path, mailsrv_list_t *list, mailsrv_shared_info_t *info)
 {
 	mailsrv_list_init(list);
 	if (path == NULL) {
 		snprintf(info->snapshot, sizeof(info->snapshot), "no storage for a snapshot");
-		return;
+		return KNOT_EOK;
 	}
 	int ret = mailsrv_snapshot_read(path, list, &info->snapshot_time, info->snapshot);
 	if (ret == KNOT_ENOENT) {
@@ -442,9 +461,11 @@ static void read_snapshot(const char *path, mailsrv_list_t *list, mailsrv_shared
 	}
 	if (ret != KNOT_EOK) {
 		mailsrv_list_deinit(list);
-		return;
+		return ret == KNOT_ENOMEM ? ret : KNOT_EOK;
 	}
 	info->outcome = MAILSRV_SNAPSHOT;
+
+	return KNOT_EOK;
 }
 
 /*!
@@ -474,11 +495,13 @@ static int shared_build(const mailsrv_list_conf_t *conf, sources_key_t *key,
 		read = KNOT_EDENIED;
 	}
 	info->seconds = seconds_since(start);
-	if (read != KNOT_EOK && read != KNOT_ENOMEM) {
-		read_snapshot(snapshot, &last, info);
+	if (read != KNOT_EOK && read != KNOT_ENOMEM &&
+	    read_snapshot(snapshot, &last, info) != KNOT_EOK) {
+		read = KNOT_ENOMEM;
 	}
 	if (read == KNOT_ENOMEM) {
 		mailsrv_list_deinit(&list);
+		mailsrv_list_deinit(&last);
 		free(snapshot);
 		return read;
 	}
@@ -498,7 +521,7 @@ static int shared_build(const mailsrv_list_conf_t *conf, sources_key_t *key,
 		if (info->outcome == MAILSRV_SNAPSHOT) {
 			(*out)->status.read_at = info->snapshot_time;
 		}
-		shared_refused(*out, now, conf->removal_limit);
+		shared_refused(*out, now, conf);
 	}
 	mailsrv_list_deinit(&list);
 	mailsrv_list_deinit(&last);
@@ -522,6 +545,7 @@ static void shared_refresh(mailsrv_shared_t *shared, const mailsrv_list_conf_t *
 		return;
 	}
 	if (shared->failed != NULL && shared->failed_limit == conf->removal_limit &&
+	    shared->failed_target == target_size(conf) &&
 	    !files_changed(shared->failed, *now, shared->file_count)) {
 		info->outcome = MAILSRV_KEPT_AGAIN;
 		return;
@@ -541,7 +565,29 @@ static void shared_refresh(mailsrv_shared_t *shared, const mailsrv_list_conf_t *
 		return;
 	}
 	info->outcome = MAILSRV_KEPT;
-	shared_refused(shared, now, conf->removal_limit);
+	// Out of memory is no verdict on the sources: the next reload reads them.
+	if (ret != KNOT_ENOMEM) {
+		shared_refused(shared, now, conf);
+	}
+}
+
+/*!
+ * \brief Warns (once per target) when the relative target does not fit a
+ *        domain of the table without its own (after a list checked against
+ *        another target: a shared table, a kept list, the snapshot).
+ */
+static void check_fit(mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
+                      mailsrv_shared_info_t *info)
+{
+	size_t size = target_size(conf);
+	if (size == 0 || size + shared->max_default_size <= KNOT_DNAME_MAXLEN ||
+	    size == shared->warned_target) {
+		return;
+	}
+	shared->warned_target = size;
+	snprintf(info->unfit, sizeof(info->unfit), "the relative target makes names longer "
+	         "than 255 bytes with the longest domain without its own target (%zu bytes): "
+	         "such domains get no records", shared->max_default_size);
 }
 
 int mailsrv_registry_get(const mailsrv_list_conf_t *conf, mailsrv_shared_t **shared,
@@ -565,6 +611,9 @@ int mailsrv_registry_get(const mailsrv_list_conf_t *conf, mailsrv_shared_t **sha
 		*shared = found;
 	} else {
 		ret = shared_build(conf, &key, &now, shared, info);
+	}
+	if (ret == KNOT_EOK) {
+		check_fit(*shared, conf, info);
 	}
 
 	pthread_mutex_unlock(&registry_lock);

@@ -65,6 +65,7 @@ typedef struct {
 	char duplicate[MAILSRV_ERR_SIZE]; /*!< The first duplicate and where it is. */
 	char error[MAILSRV_ERR_SIZE]; /*!< Why the sources were refused. */
 	char snapshot[MAILSRV_ERR_SIZE]; /*!< Why no snapshot was used or written (or ""). */
+	char unfit[MAILSRV_ERR_SIZE];  /*!< Why the target does not fit some domains (or ""). */
 } mailsrv_shared_info_t;
 
 /*! \brief Where a list comes from and what it must meet. */
@@ -73,7 +74,7 @@ typedef struct {
 	const mailsrv_target_t *target; /*!< The longest relative configured target: it
 	                                     must fit every domain without its own (or NULL). */
 	unsigned removal_limit;         /*!< Percent of a list a change may remove. */
-	const char *storage;            /*!< Directory of snapshots' directory (NULL: none). */
+	const char *storage;            /*!< knotd's storage: snapshots go below it (NULL: none). */
 } mailsrv_list_conf_t;
 
 /*! \brief A list a change may not remove more than the limit of is this long. */

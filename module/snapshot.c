@@ -131,7 +131,10 @@ int mailsrv_snapshot_write(const char *path, const mailsrv_list_t *list,
 {
 	char *tmp = NULL;
 	writer_t *w = calloc(1, sizeof(*w));
-	int ret = (w != NULL && asprintf(&tmp, "%s.new", path) >= 0) ? KNOT_EOK : KNOT_ENOMEM;
+	if (w != NULL && asprintf(&tmp, "%s.new", path) < 0) {
+		tmp = NULL;
+	}
+	int ret = (w != NULL && tmp != NULL) ? KNOT_EOK : KNOT_ENOMEM;
 	if (ret == KNOT_EOK && (ret = make_dir(path)) == KNOT_EOK) {
 		w->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 		w->hash = XXH3_createState();
@@ -145,8 +148,10 @@ int mailsrv_snapshot_write(const char *path, const mailsrv_list_t *list,
 			ret = w->ret;
 		}
 		// Synced before the rename: a crash leaves the old or the new one.
-		if (w->fd >= 0 && ((ret == KNOT_EOK && fsync(w->fd) != 0) || close(w->fd) != 0) &&
-		    ret == KNOT_EOK) {
+		if (w->fd >= 0 && ret == KNOT_EOK && fsync(w->fd) != 0) {
+			ret = knot_map_errno();
+		}
+		if (w->fd >= 0 && close(w->fd) != 0 && ret == KNOT_EOK) {
 			ret = knot_map_errno();
 		}
 		if (ret == KNOT_EOK && rename(tmp, path) != 0) {
@@ -196,7 +201,7 @@ static bool check_end(const char *data, size_t size, size_t *body, size_t *domai
 }
 
 /*! \brief Reads a snapshot and checks its end line; \a body: the size before it. */
-static int read_checked(const char *path, char **data, size_t *body, size_t *domains,
+static int read_verified(const char *path, char **data, size_t *body, size_t *domains,
                         time_t *written, char err[MAILSRV_ERR_SIZE])
 {
 	size_t size = 0;
@@ -220,7 +225,7 @@ int mailsrv_snapshot_read(const char *path, mailsrv_list_t *list, time_t *writte
 {
 	char *data = NULL;
 	size_t body = 0, domains = 0;
-	int ret = read_checked(path, &data, &body, &domains, written, err);
+	int ret = read_verified(path, &data, &body, &domains, written, err);
 	if (ret == KNOT_EOK) {
 		ret = mailsrv_list_add_text(list, path, data, body, err);
 	}
@@ -243,21 +248,23 @@ int mailsrv_snapshot_kept(const char *path, const mailsrv_list_t *list, size_t *
 	char *data = NULL;
 	size_t body = 0;
 	time_t written;
-	int ret = read_checked(path, &data, &body, domains, &written, err);
+	size_t expected = 0;
+	int ret = read_verified(path, &data, &body, &expected, &written, err);
 	if (ret != KNOT_EOK) {
 		return ret;
 	}
 
 	// The checksum vouches for the lines: names as written, lower case, with
 	// a final dot. Each one only needs its labels' lengths for the look-up.
+	*domains = 0;
 	*kept = 0;
-	for (const char *pos = data, *end = data + body; pos < end; ) {
+	for (const char *pos = data, *end = data + body; ret == KNOT_EOK && pos < end; ) {
 		const char *eol = memchr(pos, '\n', end - pos);
 		eol = (eol == NULL) ? end : eol;
 		uint8_t wire[KNOT_DNAME_MAXLEN + 1];
 		size_t len = 0, label = 0;
-		for (const char *c = pos; *pos != '#' && c < eol && *c != ' ' &&
-		                          len < KNOT_DNAME_MAXLEN; c++) {
+		const char *c = pos;
+		for (; *pos != '#' && c < eol && *c != ' ' && len < KNOT_DNAME_MAXLEN; c++) {
 			if (*c == '.') {
 				wire[label] = len - label;
 				label = ++len;
@@ -265,14 +272,23 @@ int mailsrv_snapshot_kept(const char *path, const mailsrv_list_t *list, size_t *
 				wire[++len] = *c;
 			}
 		}
-		if (len > 0) {
+		if (len > 0 && label != len) {
+			ret = KNOT_EMALF; // Not a name as the module writes them.
+		} else if (len > 0) {
 			wire[len] = '\0';
 			const mailsrv_list_entry_t *found = mailsrv_list_find(list, wire);
 			*kept += (found != NULL && found->target != MAILSRV_LIST_ANCESTOR);
+			(*domains)++;
 		}
 		pos = eol + 1;
 	}
 	free(data);
+	if (ret == KNOT_EOK && *domains != expected) {
+		ret = KNOT_EMALF;
+	}
+	if (ret != KNOT_EOK) {
+		snprintf(err, MAILSRV_ERR_SIZE, "%s: damaged (not as written)", path);
+	}
 
-	return KNOT_EOK;
+	return ret;
 }

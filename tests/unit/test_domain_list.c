@@ -383,6 +383,7 @@ static void test_find(void **state)
 	memcpy(other->wire, "\x01""x", 3);
 	assert_int_equal(mailsrv_list_find_target(&list, other), -1);
 	free(other);
+	assert_int_equal(list.max_default_size, 11);
 	mailsrv_list_deinit(&list);
 }
 
