@@ -226,9 +226,9 @@ static knotd_in_state_t put_rr(knotd_in_state_t state, knot_pkt_t *pkt, knotd_qd
 }
 
 knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
-                                const mailsrv_table_t *table, knotd_in_state_t state,
-                                knot_pkt_t *pkt, knotd_qdata_t *qdata,
-                                mailsrv_answered_t *answered)
+                                const mailsrv_table_t *table, bool below,
+                                knotd_in_state_t state, knot_pkt_t *pkt,
+                                knotd_qdata_t *qdata, mailsrv_answered_t *answered)
 {
 	answered->action = MAILSRV_KEEP;
 	if (state != KNOTD_IN_STATE_MISS && state != KNOTD_IN_STATE_NODATA) {
@@ -249,10 +249,12 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 		return state;
 	}
 
-	// A domain above the zone apex belongs to another zone.
+	// A domain above the zone apex belongs to another zone; one below it is
+	// looked up only if the zone may have such domains (a zone whose only
+	// mail domain is its apex: any other name, as in a random-name flood).
 	const uint8_t *domain = qname.domain;
 	size_t domain_size = knot_dname_size(domain);
-	if (domain_size < conf->zone_size) {
+	if (domain_size < conf->zone_size || (domain_size > conf->zone_size && !below)) {
 		return state;
 	}
 

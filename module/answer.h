@@ -132,9 +132,11 @@ void mailsrv_answer_unprepare(mailsrv_answer_conf_t *conf);
  *
  * \note Runs inside knotd's RCU read-side critical section.
  *
+ * \param below     Listed domains below the zone apex may be in the zone (if
+ *                  not, only names of the apex itself are looked up).
  * \param answered  Output: what was answered.
  */
 knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
-                                const mailsrv_table_t *table, knotd_in_state_t state,
-                                knot_pkt_t *pkt, knotd_qdata_t *qdata,
-                                mailsrv_answered_t *answered);
+                                const mailsrv_table_t *table, bool below,
+                                knotd_in_state_t state, knot_pkt_t *pkt,
+                                knotd_qdata_t *qdata, mailsrv_answered_t *answered);

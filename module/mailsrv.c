@@ -263,7 +263,8 @@ static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
 
 	const mailsrv_instance_t *inst = knotd_mod_ctx(mod);
 	mailsrv_answered_t answered;
-	knotd_in_state_t next = mailsrv_answer(&inst->settings.answer, inst->table, state, pkt,
+	knotd_in_state_t next = mailsrv_answer(&inst->settings.answer, inst->table,
+	                                       mailsrv_zone_below(&inst->zone), state, pkt,
 	                                       qdata, &answered);
 
 	unsigned thread = qdata->params->thread_id;

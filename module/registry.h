@@ -121,10 +121,19 @@ typedef struct {
 	uint64_t stale_since; /*!< Since when the sources are refused (Unix time, 0: not). */
 } mailsrv_list_status_t;
 
+/*! \brief Can a listed domain below a zone's apex be in the zone? */
+typedef enum {
+	MAILSRV_BELOW_UNKNOWN = 0, /*!< Not known since the last change: it can. */
+	MAILSRV_BELOW_NONE,        /*!< No: only the apex can be a mail domain. */
+	MAILSRV_BELOW_SOME,        /*!< Yes. */
+} mailsrv_below_t;
+
 /*! \brief A zone that uses a shared table (kept by its module instance). */
 typedef struct mailsrv_zone {
 	struct cds_list_head link;
 	knot_dname_t *apex;  /*!< Lower-case copy of the zone's name. */
+	uint8_t below;       /*!< mailsrv_below_t: set by the coverage check, reset
+	                          before every change of the table (atomic). */
 	/*! Called with the table's status when attached and when it changes
 	    (under the registry lock: it must not call the registry). */
 	void (*notify)(struct mailsrv_zone *zone, const mailsrv_list_status_t *status);
@@ -157,8 +166,9 @@ bool mailsrv_registry_coverage_due(const mailsrv_shared_t *shared);
 
 /*!
  * \brief Checks for domains outside every zone that uses the table, once per
- *        change; without waiting for the registry lock (a reload holds it:
- *        a later call checks).
+ *        change, and which zones have listed domains below their apex;
+ *        without waiting for the registry lock (a reload holds it: a later
+ *        call checks).
  *
  * \note The calling thread must be registered with RCU.
  *
@@ -169,6 +179,15 @@ bool mailsrv_registry_coverage_due(const mailsrv_shared_t *shared);
  */
 bool mailsrv_registry_coverage(mailsrv_shared_t *shared, mailsrv_coverage_t *out,
                                size_t *zones);
+
+/*!
+ * \brief Can a listed domain below the zone's apex be in the zone (or is the
+ *        apex the only possible mail domain)? Cheap enough for every query.
+ */
+static inline bool mailsrv_zone_below(const mailsrv_zone_t *zone)
+{
+	return __atomic_load_n(&zone->below, __ATOMIC_RELAXED) != MAILSRV_BELOW_NONE;
+}
 
 /*! \brief How many times sources were read in this process (for tests). */
 size_t mailsrv_registry_reads(void);

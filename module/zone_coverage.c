@@ -20,25 +20,26 @@ static int apex_cmp(const void *a, const void *b)
 
 /*! \brief What mailsrv_coverage_count() passes to each domain. */
 typedef struct {
-	const mailsrv_apex_t *apexes;
+	mailsrv_apex_t *apexes;
 	size_t count;
 	mailsrv_coverage_t *out;
 } count_ctx_t;
 
-/*! \brief Is \a name or one of its parents an apex? */
-static bool covered(const count_ctx_t *ctx, const uint8_t *name)
+/*! \brief The closest apex of \a name or one of its parents (NULL: none). */
+static mailsrv_apex_t *closest_apex(const count_ctx_t *ctx, const uint8_t *name)
 {
 	if (ctx->count == 0) {
-		return false;
+		return NULL;
 	}
 	size_t size = knot_dname_size(name);
 	while (true) {
 		mailsrv_apex_t key = { name, size };
-		if (bsearch(&key, ctx->apexes, ctx->count, sizeof(key), apex_cmp) != NULL) {
-			return true;
+		mailsrv_apex_t *found = bsearch(&key, ctx->apexes, ctx->count, sizeof(key), apex_cmp);
+		if (found != NULL) {
+			return found;
 		}
 		if (*name == 0) {
-			return false;
+			return NULL;
 		}
 		size -= *name + 1;
 		name += *name + 1;
@@ -49,7 +50,9 @@ static bool covered(const count_ctx_t *ctx, const uint8_t *name)
 static void count_domain(const uint8_t *name, void *ctx_ptr)
 {
 	count_ctx_t *ctx = ctx_ptr;
-	if (covered(ctx, name)) {
+	mailsrv_apex_t *apex = closest_apex(ctx, name);
+	if (apex != NULL) {
+		apex->below |= (knot_dname_size(name) != apex->size);
 		return;
 	}
 	mailsrv_coverage_t *out = ctx->out;
@@ -67,4 +70,16 @@ void mailsrv_coverage_count(const mailsrv_table_t *table, mailsrv_apex_t *apexes
 	}
 	count_ctx_t ctx = { apexes, count, out };
 	mailsrv_table_foreach(table, count_domain, &ctx);
+
+	// The same zone twice (old and new instances during a reload): the
+	// search marked one of them.
+	for (size_t start = 0, end; start < count; start = end) {
+		bool below = false;
+		for (end = start; end < count && apex_cmp(&apexes[end], &apexes[start]) == 0; end++) {
+			below |= apexes[end].below;
+		}
+		for (size_t i = start; i < end; i++) {
+			apexes[i].below = below;
+		}
+	}
 }

@@ -15,6 +15,7 @@
 
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,8 @@
 typedef struct {
 	const uint8_t *name;
 	size_t size;
+	void *owner;  /*!< The caller's, passed through. */
+	bool below;   /*!< Output: a listed domain below the apex is in this zone. */
 } mailsrv_apex_t;
 
 /*! \brief Listed domains outside every zone. */
@@ -39,7 +42,9 @@ typedef struct {
  *
  * \note As for mailsrv_table_foreach().
  *
- * \param apexes  Apexes of the zones (sorted here; duplicates allowed).
+ * \param apexes  Apexes of the zones (sorted here; duplicates allowed); each
+ *                one's 'below' is set for the domains it is the closest
+ *                apex of.
  * \param count   Number of \a apexes.
  * \param out     Output: the domains outside.
  */

@@ -68,7 +68,15 @@ def srv_line(svc, i, target=TARGET):
 
 def apex_text(serial=1):
     return ("$TTL %d\n@ SOA ns.example.net. hostmaster.example.net. %d 3600 600 86400 300\n"
-            "@ NS ns.example.net.\n" % (TTL, serial))
+            "@ NS ns.example.net.\n@ MX 10 mx.example.net.\n" % (TTL, serial))
+
+
+# Traffic that is not mail (part 'other'): (figure, query of zone i, rcode).
+OTHER_KINDS = [
+    ("apex MX hit", lambda i, r: "%s MX" % domain(i), "NOERROR"),
+    ("random-name NXDOMAIN", lambda i, r: "r%08x.%s A" % (r, domain(i)), "NXDOMAIN"),
+    ("unknown _x._tcp name", lambda i, r: "_x._tcp.%s SRV" % domain(i), "NXDOMAIN"),
+]
 
 
 def write_atomic(path, chunks):
@@ -121,6 +129,11 @@ class Scenario:
         for q in range(queries):
             lines.append("%s SRV\n" % srv_owner(q % self.services, rng.randrange(self.n)))
         write_atomic(self.path("queries.txt"), lines)
+        if self.layout == "zones":
+            for k, (_, query, _) in enumerate(OTHER_KINDS):
+                write_atomic(self.path("other-%d.txt" % k),
+                             ["%s\n" % query(rng.randrange(self.n), rng.getrandbits(32))
+                              for _ in range(queries)])
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -171,7 +184,9 @@ class Scenario:
 
 class BenchKnot(harness.Knot):
     """knotd with one setup of a scenario: 'static' or 'module', 'full' or
-    'empty' (the same zones without SRV records and an empty list)."""
+    'empty' (the same zones without SRV records and an empty list); or
+    'synthrecord': the zones without SRV records and mod-synthrecord
+    (forward, one address range) on each, Knot's own module as a reference."""
 
     def __init__(self, scenario, setup, full=True, wrapper=()):
         super().__init__({}, explicit_module=(setup == "module"), wrapper=wrapper)
@@ -218,6 +233,15 @@ class BenchKnot(harness.Knot):
                 "    ttl: %d" % TTL,
                 "    service: [ %s ]" % ", ".join(s.service_names()),
             ]
+        if self.setup == "synthrecord":
+            lines += [
+                "mod-synthrecord:",
+                "  - id: bench",
+                "    type: forward",
+                "    prefix: dyn-",
+                "    network: 192.0.2.0/24",
+                "    ttl: %d" % TTL,
+            ]
         lines += [
             "template:",
             "  - id: default",
@@ -228,6 +252,8 @@ class BenchKnot(harness.Knot):
         ]
         if self.setup == "module":
             lines.append("    module: mod-mailsrv/bench")
+        elif self.setup == "synthrecord":
+            lines.append("    module: mod-synthrecord/bench")
         lines.append("zone:")
         lines += ["  - domain: %s" % z for z in s.zones()]
         return "\n".join(lines) + "\n"
@@ -460,6 +486,37 @@ class Bench:
         self.row(scenario, "instructions per answer (callgrind)",
                  round(per_query["static"]), round(per_query["module"]), "Ir")
 
+    def other(self, scenario):
+        """Instructions per query that is not mail, without a module, with
+        mod-synthrecord and with this module (every zone's apex listed)."""
+        per_query = {}
+        for setup, full in (("none", False), ("synthrecord", False), ("module", True)):
+            out = os.path.join(self.workdir, "callgrind-other.%s.%s" % (scenario.name, setup))
+            wrapper = [VALGRIND, "--tool=callgrind", "--instr-atstart=no",
+                       "--callgrind-out-file=" + out]
+            knot = self.start(scenario, "static" if setup == "none" else setup, full=full,
+                              wrapper=wrapper)
+            pid = str(knot.proc.pid)
+            for k, (figure, _, rcode) in enumerate(OTHER_KINDS):
+                subprocess.run([CALLGRIND_CONTROL, "-i", "on", pid], check=True,
+                               capture_output=True, timeout=120)
+                res = dnsperf(knot.port, scenario.path("other-%d.txt" % k), "-n", "1",
+                              "-Q", str(CALLGRIND_QPS), "-t", "30", "-c", "1")
+                subprocess.run([CALLGRIND_CONTROL, "-d", pid], check=True,
+                               capture_output=True, timeout=120)
+                subprocess.run([CALLGRIND_CONTROL, "-i", "off", pid], check=True,
+                               capture_output=True, timeout=120)
+                if res["lost"] != 0 or not res["codes"].startswith(rcode) or "," in res["codes"]:
+                    raise RuntimeError("callgrind run %s %s: %s" % (setup, figure, res))
+                dump = "%s.%d" % (out, k + 1)
+                per_query[setup, k] = callgrind_total(dump) / res["completed"]
+            self.stop(knot)
+        for k, (figure, _, _) in enumerate(OTHER_KINDS):
+            for setup, name in (("synthrecord", "mod-synthrecord"), ("module", "mod-mailsrv")):
+                self.row(scenario, "instructions per %s: no module (left), %s (right)"
+                         % (figure, name), round(per_query["none", k]),
+                         round(per_query[setup, k]), "Ir")
+
     def same_answers(self, scenario, static, module):
         """Both setups give the very same responses."""
         for i in scenario.probes(32):
@@ -634,6 +691,8 @@ class Bench:
                     s.write_static_sub()
                 if "callgrind" in self.args.parts:
                     self.callgrind(s)
+                if "other" in self.args.parts and s.layout == "zones" and s.services == 2:
+                    self.other(s)
                 if "micro" in self.args.parts and s.layout == "sub" and s.services == 2:
                     self.micro(s)
                 shutil.rmtree(s.dir, ignore_errors=True)
@@ -653,9 +712,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--scenarios", default="zones:10000:2,zones:10000:4,sub:1e6:2,sub:1e6:4",
                    help="LAYOUT:N:SERVICES,... (layout 'zones' or 'sub')")
-    p.add_argument("--parts", default="native,callgrind,micro",
+    p.add_argument("--parts", default="native,callgrind,other,micro",
                    help="what to measure: native (start-up, QPS, RSS, reloads), "
-                   "callgrind, micro")
+                   "callgrind, other (non-mail queries), micro")
     p.add_argument("--rounds", type=int, default=5, help="dnsperf runs per setup")
     p.add_argument("--seconds", type=int, default=5, help="length of one dnsperf run")
     p.add_argument("--micro-calls", type=int, default=2000000)

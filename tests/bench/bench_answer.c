@@ -111,7 +111,7 @@ static double run(const mailsrv_answer_conf_t *conf, const mailsrv_table_t *tabl
 		}
 		rcu_read_lock();
 		mailsrv_answered_t answered;
-		knotd_in_state_t state = mailsrv_answer(conf, table, KNOTD_IN_STATE_MISS,
+		knotd_in_state_t state = mailsrv_answer(conf, table, true, KNOTD_IN_STATE_MISS,
 		                                        resp, &q->qdata, &answered);
 		rcu_read_unlock();
 		if (state != KNOTD_IN_STATE_HIT || resp->rrset_count != 1) {

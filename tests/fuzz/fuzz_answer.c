@@ -256,7 +256,7 @@ static void run(const request_t *req, knotd_in_state_t state, knotd_query_proto_
 
 	rcu_read_lock();
 	mailsrv_answered_t answered;
-	knotd_in_state_t next = mailsrv_answer(&req->conf, table, state, resp, &qdata,
+	knotd_in_state_t next = mailsrv_answer(&req->conf, table, true, state, resp, &qdata,
 	                                       &answered);
 	rcu_read_unlock();
 

@@ -5,6 +5,8 @@ import os
 import sys
 import time
 
+import dns.rcode
+
 import harness
 
 ZONES = 40  # zones of one template: the list is read once for all of them
@@ -197,6 +199,57 @@ class Reload(harness.DnsTestCase):
         edit(self.file, self.changed_list())
         self.reload()
         self.assertChangedList()
+
+
+class ApexOnly(harness.DnsTestCase):
+    """A zone whose only mail domain is its apex looks up no other name (the
+    coverage check tells it, a quiet second after a change); a domain added
+    below the apex answers at once after the reload that adds it."""
+
+    def setUp(self):
+        self.knot = harness.Knot({"example.com": (zone("example.com"), ["mod-mailsrv/default"])})
+        self.file = self.knot.path("domains.txt")
+        self.knot.modules = ("mod-mailsrv:\n  - id: default\n    target: mail.example.net.\n"
+                             "    domain-file: %s\n" % self.file)
+        edit(self.file, "example.com\n")
+        self.knot.start()
+
+    def tearDown(self):
+        self.knot.cleanup()
+
+    def answers(self, domain):
+        name = "_imaps._tcp.%s." % domain
+        resp = self.knot.query(name, "SRV")
+        if domain == "example.com" or domain == "sub.example.com":
+            return harness.rr_lines(resp.answer)
+        return dns.rcode.to_text(resp.rcode())
+
+    def quiet_check(self):
+        """A query a second after the last change runs the coverage check."""
+        time.sleep(1.2)
+        self.knot.query("example.com.", "SOA")
+        time.sleep(0.2)
+
+    def test_subdomain_added_and_removed(self):
+        srv = "_imaps._tcp.%s. 3600 IN SRV 10 1 993 mail.example.net."
+        self.quiet_check()
+        self.assertEqual(self.answers("example.com"), [srv % "example.com"])
+        self.assertEqual(self.answers("sub.example.com"), [])
+        self.assertEqual(self.answers("x.example.com"), "NXDOMAIN")
+        edit(self.file, "example.com\nsub.example.com\n")
+        res = self.knot.knotc("reload")
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+        self.assertEqual(self.answers("sub.example.com"), [srv % "sub.example.com"])
+        self.quiet_check()
+        self.assertEqual(self.answers("sub.example.com"), [srv % "sub.example.com"])
+        self.assertEqual(self.answers("example.com"), [srv % "example.com"])
+        edit(self.file, "example.com\n")
+        res = self.knot.knotc("reload")
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+        self.assertEqual(self.answers("sub.example.com"), [])
+        self.quiet_check()
+        self.assertEqual(self.answers("sub.example.com"), [])
+        self.assertEqual(self.answers("example.com"), [srv % "example.com"])
 
 
 class Transaction(harness.DnsTestCase):

@@ -278,6 +278,7 @@ typedef struct {
 	knotd_qdata_t qdata;
 	mailsrv_answered_t answered;
 	const uint8_t *qdata_name; /*!< qdata->name if not the lower-case QNAME. */
+	bool apex_only; /*!< The zone has no listed domain below its apex. */
 } fixture_t;
 
 static int fixture_setup(void **state)
@@ -335,8 +336,8 @@ static knotd_in_state_t run_sized(fixture_t *f, const char *qname_txt, uint16_t 
 	};
 
 	rcu_read_lock();
-	knotd_in_state_t next = mailsrv_answer(&f->conf, f->table, state, f->resp, &f->qdata,
-	                                       &f->answered);
+	knotd_in_state_t next = mailsrv_answer(&f->conf, f->table, !f->apex_only, state,
+	                                       f->resp, &f->qdata, &f->answered);
 	rcu_read_unlock();
 	return next;
 }
@@ -388,6 +389,28 @@ static void test_hook_srv(void **state)
 	assert_memory_equal(f->resp->wire + an, "\xc0\x0c", 2);
 	assert_memory_equal(f->resp->wire + KNOT_WIRE_HEADER_SIZE,
 	                    "\x0c_SUBMISSIONS\x04_Tcp\x05OTHER", 24);
+}
+
+/*! \brief A zone without listed domains below its apex looks up only the apex. */
+static void test_hook_apex_only(void **state)
+{
+	fixture_t *f = *state;
+	f->apex_only = true;
+	assert_int_equal(run(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
+	assert_int_equal(f->answered.action, MAILSRV_SRV);
+	assert_int_equal(run(f, "_tcp.example.com.", KNOT_RRTYPE_A,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+	// other.example.com is in the table, but no name below the apex is asked.
+	assert_int_equal(run(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
+	assert_int_equal(f->answered.action, MAILSRV_KEEP);
+	assert_int_equal(run(f, "other.example.com.", KNOT_RRTYPE_A,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
+	assert_int_equal(f->answered.action, MAILSRV_KEEP);
+	f->apex_only = false;
+	assert_int_equal(run(f, "other.example.com.", KNOT_RRTYPE_A,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
 }
 
 static void test_hook_prepared(void **state)
@@ -576,6 +599,7 @@ int main(void)
 		cmocka_unit_test(test_action),
 		cmocka_unit_test(test_rdata),
 		cmocka_unit_test_setup_teardown(test_hook_srv, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_apex_only, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_prepared, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_upper_name, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_nodata_keep, fixture_setup, fixture_teardown),

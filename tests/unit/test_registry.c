@@ -674,6 +674,39 @@ static void test_status(void **state)
 	put(shared, 4);
 }
 
+/*! \brief The coverage check tells which zones have listed domains below their apex. */
+static void test_below_apex(void **state)
+{
+	(void)state;
+	write_list("a.example.com\nb.x.example.org\n");
+	mailsrv_shared_info_t info;
+	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
+	mailsrv_zone_t apex_only, with_below;
+	attach(shared, &apex_only, (const uint8_t *)"\x01""a\x07""example\x03""com");
+	attach(shared, &with_below, (const uint8_t *)"\x07""example\x03""org");
+	assert_true(mailsrv_zone_below(&apex_only)); // not known yet
+	assert_true(mailsrv_zone_below(&with_below));
+
+	mailsrv_coverage_t coverage;
+	size_t zones;
+	mailsrv_registry_coverage(shared, &coverage, &zones);
+	assert_int_equal(apex_only.below, MAILSRV_BELOW_NONE);
+	assert_false(mailsrv_zone_below(&apex_only));
+	assert_int_equal(with_below.below, MAILSRV_BELOW_SOME);
+
+	// A change of the list: not known again, until the next check.
+	write_list("a.example.com\nsub.a.example.com\n");
+	get(MAILSRV_RELOADED, &info);
+	assert_int_equal(apex_only.below, MAILSRV_BELOW_UNKNOWN);
+	mailsrv_registry_coverage(shared, &coverage, &zones);
+	assert_int_equal(apex_only.below, MAILSRV_BELOW_SOME);
+	assert_int_equal(with_below.below, MAILSRV_BELOW_NONE);
+
+	mailsrv_registry_detach(shared, &apex_only);
+	mailsrv_registry_detach(shared, &with_below);
+	put(shared, 2);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -707,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_target_change),
 		cmocka_unit_test(test_first_load_fails),
 		cmocka_unit_test(test_coverage_once_per_change),
+		cmocka_unit_test(test_below_apex),
 		cmocka_unit_test(test_restart_from_snapshot),
 		cmocka_unit_test(test_damaged_snapshot),
 		cmocka_unit_test(test_removal_limit),
