@@ -234,6 +234,12 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	if (state != KNOTD_IN_STATE_MISS && state != KNOTD_IN_STATE_NODATA) {
 		return state;
 	}
+	// A zone whose only mail domain is its apex (which the zone has) has
+	// mail names only with a first label of '_' or a configured host.
+	if (!below && qdata->name[0] != 0 && qdata->name[1] != '_' &&
+	    conf->autoconfig == NULL && conf->autodiscover == NULL) {
+		return state;
+	}
 
 	mailsrv_qname_t qname;
 	if (!mailsrv_qname_parse(qdata->name, &qname)) {

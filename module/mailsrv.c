@@ -237,6 +237,7 @@ static void show_list_status(mailsrv_zone_t *zone, const mailsrv_list_status_t *
 }
 
 /*! \brief Logs listed domains that no zone using the list answers for. */
+__attribute__((noinline, cold))
 static void log_coverage(knotd_mod_t *mod, mailsrv_shared_t *shared)
 {
 	mailsrv_coverage_t coverage;
@@ -256,12 +257,21 @@ static void log_coverage(knotd_mod_t *mod, mailsrv_shared_t *shared)
 	              coverage.outside, zones, name);
 }
 
-static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
+/*!
+ * \brief Answers a query the zone has no answer for, and counts the answer;
+ *        runs the coverage check when it is due.
+ */
+__attribute__((noinline))
+static knotd_in_state_t solve_missing(knotd_in_state_t state, knot_pkt_t *pkt,
                                       knotd_qdata_t *qdata, knotd_mod_t *mod)
 {
 	assert(pkt && qdata && mod);
 
 	const mailsrv_instance_t *inst = knotd_mod_ctx(mod);
+	if (mailsrv_registry_coverage_due(inst->shared)) {
+		log_coverage(mod, inst->shared);
+	}
+
 	mailsrv_answered_t answered;
 	knotd_in_state_t next = mailsrv_answer(&inst->settings.answer, inst->table,
 	                                       mailsrv_zone_below(&inst->zone), state, pkt,
@@ -288,11 +298,22 @@ static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
 		break;
 	}
 
-	if (mailsrv_registry_coverage_due(inst->shared)) {
-		log_coverage(mod, inst->shared);
+	return next;
+}
+
+/*!
+ * \brief The ANSWER hook. Every query of the zone passes here: those the
+ *        zone answers itself leave at once (solve_missing() is not inlined,
+ *        so that they set up no stack frame).
+ */
+static knotd_in_state_t mailsrv_solve(knotd_in_state_t state, knot_pkt_t *pkt,
+                                      knotd_qdata_t *qdata, knotd_mod_t *mod)
+{
+	if (state != KNOTD_IN_STATE_MISS && state != KNOTD_IN_STATE_NODATA) {
+		return state;
 	}
 
-	return next;
+	return solve_missing(state, pkt, qdata, mod);
 }
 
 static void instance_free(mailsrv_instance_t *inst)
