@@ -50,6 +50,7 @@ SERVICES = [("submissions", 10, 1, 465), ("imaps", 10, 1, 993),
             ("pop3s", 20, 1, 995), ("submission", 20, 1, 587)]
 LOAD_WAIT = 1800.0  # seconds: upper bound of a load under valgrind
 CALLGRIND_QUERIES = 4000
+OTHER_QUERIES = 1000  # per kind of non-mail query (part 'other')
 CALLGRIND_QPS = 200  # a rate that knotd under callgrind answers in full
 
 
@@ -133,7 +134,7 @@ class Scenario:
             for k, (_, query, _) in enumerate(OTHER_KINDS):
                 write_atomic(self.path("other-%d.txt" % k),
                              ["%s\n" % query(rng.randrange(self.n), rng.getrandbits(32))
-                              for _ in range(queries)])
+                              for _ in range(OTHER_QUERIES)])
 
     def path(self, name):
         return os.path.join(self.dir, name)
