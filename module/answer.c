@@ -226,7 +226,7 @@ static knotd_in_state_t put_rr(knotd_in_state_t state, knot_pkt_t *pkt, knotd_qd
 }
 
 knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
-                                const mailsrv_table_t *table, bool below,
+                                const mailsrv_answer_zone_t *zone,
                                 knotd_in_state_t state, knot_pkt_t *pkt,
                                 knotd_qdata_t *qdata, mailsrv_answered_t *answered)
 {
@@ -236,7 +236,7 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	}
 	// A zone whose only mail domain is its apex (which the zone has) has
 	// mail names only with a first label of '_' or a configured host.
-	if (!below && qdata->name[0] != 0 && qdata->name[1] != '_' &&
+	if (!zone->below && qdata->name[0] != 0 && qdata->name[1] != '_' &&
 	    conf->autoconfig == NULL && conf->autodiscover == NULL) {
 		return state;
 	}
@@ -260,7 +260,7 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	// mail domain is its apex: any other name, as in a random-name flood).
 	const uint8_t *domain = qname.domain;
 	size_t domain_size = knot_dname_size(domain);
-	if (domain_size < conf->zone_size || (domain_size > conf->zone_size && !below)) {
+	if (domain_size < zone->apex_size || (domain_size > zone->apex_size && !zone->below)) {
 		return state;
 	}
 
@@ -269,13 +269,13 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	// Any other knotd still gets answers for names in upper case.
 	const mailsrv_target_t *target;
 	uint8_t lower[KNOT_DNAME_MAXLEN];
-	if (!mailsrv_table_lookup(table, domain, domain_size, &target)) {
+	if (!mailsrv_table_lookup(zone->table, domain, domain_size, &target)) {
 		if (!has_upper(domain, domain_size)) {
 			return state;
 		}
 		knot_dname_copy_lower(lower, domain);
 		domain = lower;
-		if (!mailsrv_table_lookup(table, domain, domain_size, &target)) {
+		if (!mailsrv_table_lookup(zone->table, domain, domain_size, &target)) {
 			return state;
 		}
 	}

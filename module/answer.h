@@ -23,13 +23,12 @@
 #include "module/domain_table.h"
 #include "module/name.h"
 
-/*! \brief Answer settings of one module instance. */
+/*! \brief Answer settings of one configuration (shared by its zones). */
 typedef struct {
 	const mailsrv_target_t *target; /*!< Configured target. */
 	uint32_t ttl;                   /*!< TTL of synthesized records. */
 	uint32_t services;              /*!< Enabled services, bit per catalog index. */
 	bool unavailable;               /*!< 'SRV 0 0 0 .' for disabled services. */
-	size_t zone_size;               /*!< Wire size of the zone apex name. */
 	mailsrv_record_t records[MAILSRV_SERVICE_COUNT]; /*!< SRV fields per service. */
 	const mailsrv_target_t *autoconfig;   /*!< CNAME target of autoconfig.D (or NULL). */
 	const mailsrv_target_t *autodiscover; /*!< CNAME target of autodiscover.D (or NULL). */
@@ -127,16 +126,23 @@ int mailsrv_answer_prepare(mailsrv_answer_conf_t *conf);
 /*! \brief Frees what mailsrv_answer_prepare() built. */
 void mailsrv_answer_unprepare(mailsrv_answer_conf_t *conf);
 
+/*! \brief The zone a query is answered in. */
+typedef struct {
+	const mailsrv_table_t *table; /*!< The mail domains. */
+	size_t apex_size;             /*!< Wire size of the zone's apex. */
+	bool below;                   /*!< Listed domains below the apex may be in the
+	                                   zone (if not, only names of the apex itself
+	                                   are looked up). */
+} mailsrv_answer_zone_t;
+
 /*!
  * \brief The ANSWER-stage hook body.
  *
  * \note Runs inside knotd's RCU read-side critical section.
  *
- * \param below     Listed domains below the zone apex may be in the zone (if
- *                  not, only names of the apex itself are looked up).
  * \param answered  Output: what was answered.
  */
 knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
-                                const mailsrv_table_t *table, bool below,
+                                const mailsrv_answer_zone_t *zone,
                                 knotd_in_state_t state, knot_pkt_t *pkt,
                                 knotd_qdata_t *qdata, mailsrv_answered_t *answered);

@@ -20,7 +20,7 @@
 #include <knot/module.h>
 
 #include "module/answer.h"
-#include "module/catalog.h"
+#include "module/counters.h"
 #include "module/registry.h"
 #include "module/settings.h"
 #include "module/zone_checks.h"
@@ -80,16 +80,16 @@ static __thread char check_err[MAILSRV_ERR_SIZE];
 
 int mailsrv_conf_check(knotd_conf_check_args_t *args)
 {
-	mailsrv_settings_t settings;
+	const mailsrv_settings_t *settings;
 	check_err[0] = '\0';
-	int ret = mailsrv_settings_read(&settings, get_check_item, args, check_err);
+	int ret = mailsrv_settings_get(&settings, get_check_item, args, check_err);
 	if (ret == KNOT_EOK && is_conf_check()) {
 		mailsrv_sources_t sources;
 		knotd_conf_t domains, files;
 		ret = mailsrv_sources_read(&sources, &domains, &files, get_check_item, args);
 		if (ret == KNOT_EOK) {
 			mailsrv_list_conf_t conf = { .sources = &sources,
-			                             .target = settings.longest_relative };
+			                             .target = settings->longest_relative };
 			ret = mailsrv_registry_check(&conf, check_err);
 			mailsrv_sources_deinit(&sources);
 			knotd_conf_free(&domains);
@@ -102,7 +102,9 @@ int mailsrv_conf_check(knotd_conf_check_args_t *args)
 			ret = KNOT_EOK;
 		}
 	}
-	mailsrv_settings_deinit(&settings);
+	if (settings != NULL) {
+		mailsrv_settings_put(settings);
+	}
 	if (ret != KNOT_EOK && check_err[0] != '\0') {
 		args->err_str = check_err;
 	}
@@ -110,130 +112,22 @@ int mailsrv_conf_check(knotd_conf_check_args_t *args)
 	return ret;
 }
 
-/*! \brief Kinds of statistics counters. */
-enum {
-	CTR_SRV = 0,      /*!< SRV answers, per service. */
-	CTR_UNAVAILABLE,  /*!< 'SRV 0 0 0 .' answers, per service. */
-	CTR_NODATA,       /*!< NODATA answers (_tcp.D, D, other types). */
-	CTR_CNAME,        /*!< autoconfig.D and autodiscover.D CNAME answers. */
-	CTR_TXT,          /*!< TXT answers (context paths), per service. */
-	CTR_LIST,         /*!< The state of the domain list (values, not counts). */
-	CTR_KINDS
-};
-
-/*! \brief Values of the CTR_LIST counter. */
-enum {
-	LIST_DOMAINS = 0, /*!< Domains answered. */
-	LIST_READ_AT,     /*!< When the list in use was read (Unix time). */
-	LIST_STALE_SINCE, /*!< Since when the sources are refused (Unix time, 0: not). */
-	LIST_VALUES
-};
-
-/*! \brief Names of the CTR_LIST values, for knotc. */
-static char *list_value_to_str(uint32_t idx, uint32_t count)
-{
-	(void)count;
-	static const char *names[LIST_VALUES] = {
-		[LIST_DOMAINS] = "domains",
-		[LIST_READ_AT] = "read-at",
-		[LIST_STALE_SINCE] = "stale-since",
-	};
-	return strdup(names[idx]);
-}
-
-static char *service_to_str(uint32_t idx, uint32_t count)
-{
-	(void)count;
-	return strdup(mailsrv_catalog[idx].name);
-}
-
-/*!
- * \brief Indexes of a per-service counter for the services in \a bits: up to
- *        the last one (the callback gets no context to map fewer), and at
- *        least two, as knotd prints no index names for a single value.
- */
-static uint32_t service_indexes(uint32_t bits)
-{
-	uint32_t count = 32 - __builtin_clz(bits);
-	return count < 2 ? 2 : count;
-}
 /*! \brief One module instance: one zone that uses one configuration. */
 typedef struct {
 	knotd_mod_t *mod;
-	mailsrv_settings_t settings;
-	const mailsrv_table_t *table;
+	const mailsrv_settings_t *settings; /*!< Shared with the configuration's zones. */
 	mailsrv_shared_t *shared;
-	mailsrv_zone_t zone;  /*!< The zone, as one that uses the shared table. */
-	int counters[CTR_KINDS]; /*!< knotd's index of each kind of counter (-1: none). */
+	const mailsrv_table_t *table;       /*!< The shared table. */
+	size_t apex_size;                   /*!< Wire size of the zone's apex. */
+	mailsrv_zone_t zone;                /*!< The zone, as one that uses the shared table. */
+	mailsrv_counters_t counters;
 } mailsrv_instance_t;
 
-/*!
- * \brief Registers the counters shown by 'knotc zone-stats ZONE mod-mailsrv',
- *        only those the configuration can count: knotd keeps every counter
- *        per zone and per worker thread.
- */
-static int stats_init(knotd_mod_t *mod, mailsrv_instance_t *inst)
-{
-	const mailsrv_answer_conf_t *conf = &inst->settings.answer;
-	uint32_t all = (1U << MAILSRV_SERVICE_COUNT) - 1, with_txt = 0;
-	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		with_txt |= (conf->txt[i] != NULL) ? 1U << i : 0;
-	}
-	const struct {
-		const char *name;
-		uint32_t services; /*!< Per-service counter: its services, else 0. */
-		bool used;
-	} kinds[CTR_KINDS] = {
-		[CTR_SRV] = { "srv", conf->services, conf->services != 0 },
-		[CTR_UNAVAILABLE] = { "unavailable", all & ~conf->services,
-		                      conf->unavailable && (all & ~conf->services) != 0 },
-		[CTR_NODATA] = { "nodata", 0, true },
-		[CTR_CNAME] = { "cname", 0, conf->autoconfig != NULL || conf->autodiscover != NULL },
-		[CTR_TXT] = { "txt", with_txt, with_txt != 0 },
-		[CTR_LIST] = { "list", 0, true },
-	};
-
-	int next = 0;
-	for (int kind = 0; kind < CTR_KINDS; kind++) {
-		inst->counters[kind] = -1;
-		if (!kinds[kind].used) {
-			continue;
-		}
-		int ret = (kind == CTR_LIST) ?
-		          knotd_mod_stats_add(mod, kinds[kind].name, LIST_VALUES, list_value_to_str) :
-		          (kinds[kind].services != 0) ?
-		          knotd_mod_stats_add(mod, kinds[kind].name,
-		                              service_indexes(kinds[kind].services), service_to_str) :
-		          knotd_mod_stats_add(mod, kinds[kind].name, 1, NULL);
-		if (ret != KNOT_EOK) {
-			return ret;
-		}
-		inst->counters[kind] = next++;
-	}
-
-	return KNOT_EOK;
-}
-
-/*! \brief Counts an answer, if the instance has such a counter. */
-static void count(knotd_mod_t *mod, const mailsrv_instance_t *inst, unsigned thread,
-                  int kind, uint32_t idx)
-{
-	if (inst->counters[kind] >= 0) {
-		knotd_mod_stats_incr(mod, thread, inst->counters[kind], idx, 1);
-	}
-}
-
-/*!
- * \brief Shows the state of the list in the zone's counters (knotc zone-stats
- *        adds up the threads' values: one thread's holds it).
- */
+/*! \brief Shows the state of the list in the zone's counters. */
 static void show_list_status(mailsrv_zone_t *zone, const mailsrv_list_status_t *status)
 {
 	const mailsrv_instance_t *inst = caa_container_of(zone, mailsrv_instance_t, zone);
-	int ctr = inst->counters[CTR_LIST];
-	knotd_mod_stats_store(inst->mod, 0, ctr, LIST_DOMAINS, status->domains);
-	knotd_mod_stats_store(inst->mod, 0, ctr, LIST_READ_AT, status->read_at);
-	knotd_mod_stats_store(inst->mod, 0, ctr, LIST_STALE_SINCE, status->stale_since);
+	mailsrv_counters_list(&inst->counters, inst->mod, status);
 }
 
 /*! \brief Logs listed domains that no zone using the list answers for. */
@@ -272,31 +166,12 @@ static knotd_in_state_t solve_missing(knotd_in_state_t state, knot_pkt_t *pkt,
 		log_coverage(mod, inst->shared);
 	}
 
+	mailsrv_answer_zone_t zone = { inst->table, inst->apex_size,
+	                               mailsrv_zone_below(&inst->zone) };
 	mailsrv_answered_t answered;
-	knotd_in_state_t next = mailsrv_answer(&inst->settings.answer, inst->table,
-	                                       mailsrv_zone_below(&inst->zone), state, pkt,
-	                                       qdata, &answered);
-
-	unsigned thread = qdata->params->thread_id;
-	switch (answered.action) {
-	case MAILSRV_SRV:
-		count(mod, inst, thread, CTR_SRV, answered.service);
-		break;
-	case MAILSRV_UNAVAILABLE:
-		count(mod, inst, thread, CTR_UNAVAILABLE, answered.service);
-		break;
-	case MAILSRV_NODATA:
-		count(mod, inst, thread, CTR_NODATA, 0);
-		break;
-	case MAILSRV_CNAME:
-		count(mod, inst, thread, CTR_CNAME, 0);
-		break;
-	case MAILSRV_TXT:
-		count(mod, inst, thread, CTR_TXT, answered.service);
-		break;
-	default:
-		break;
-	}
+	knotd_in_state_t next = mailsrv_answer(&inst->settings->answer, &zone, state, pkt, qdata,
+	                                       &answered);
+	mailsrv_counters_count(&inst->counters, mod, qdata->params->thread_id, &answered);
 
 	return next;
 }
@@ -322,8 +197,7 @@ static void instance_free(mailsrv_instance_t *inst)
 		mailsrv_registry_detach(inst->shared, &inst->zone);
 	}
 	mailsrv_registry_put(inst->shared);
-	mailsrv_answer_unprepare(&inst->settings.answer);
-	mailsrv_settings_deinit(&inst->settings);
+	mailsrv_settings_put(inst->settings);
 	free(inst);
 }
 
@@ -429,8 +303,8 @@ static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 	if (ret == KNOT_EOK) {
 		mailsrv_list_conf_t conf = {
 			.sources = &sources,
-			.target = inst->settings.longest_relative,
-			.removal_limit = inst->settings.removal_limit,
+			.target = inst->settings->longest_relative,
+			.removal_limit = inst->settings->removal_limit,
 			.storage = storage_dir(mod),
 		};
 		ret = mailsrv_registry_get(&conf, &inst->shared, &info);
@@ -461,17 +335,14 @@ int mailsrv_load(knotd_mod_t *mod)
 	inst->mod = mod;
 
 	char err[MAILSRV_ERR_SIZE];
-	int ret = mailsrv_settings_read(&inst->settings, get_mod_item, mod, err);
+	int ret = mailsrv_settings_get(&inst->settings, get_mod_item, mod, err);
 	if (ret == KNOT_EINVAL) {
 		knotd_mod_log(mod, LOG_ERR, "invalid configuration (%s)", err);
 	}
-	inst->settings.answer.zone_size = knot_dname_size(knotd_mod_zone(mod));
-	if (ret == KNOT_EOK) {
-		ret = mailsrv_answer_prepare(&inst->settings.answer);
-	}
+	inst->apex_size = knot_dname_size(knotd_mod_zone(mod));
 	// Counters first: the list's state is stored in them once attached.
 	if (ret == KNOT_EOK) {
-		ret = stats_init(mod, inst);
+		ret = mailsrv_counters_init(&inst->counters, mod, inst->settings);
 	}
 	if (ret == KNOT_EOK) {
 		ret = load_table(mod, inst);
@@ -481,7 +352,7 @@ int mailsrv_load(knotd_mod_t *mod)
 		return ret;
 	}
 
-	mailsrv_check_zone(mod, &inst->settings.answer);
+	mailsrv_check_zone(mod, &inst->settings->answer);
 	knotd_mod_ctx_set(mod, inst);
 
 	// Last: knotd keeps hooks of a failed load() registered.

@@ -2,9 +2,12 @@
  *  SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <urcu/compiler.h>
 
 #include "module/settings.h"
 
@@ -20,6 +23,7 @@
 #define MOD_CALDAV_PATH		"\x0b""caldav-path"
 #define MOD_CARDDAV_PATH	"\x0c""carddav-path"
 #define MOD_REMOVAL_LIMIT	"\x0d""removal-limit"
+#define MOD_STATISTICS		"\x0a""statistics"
 
 /* knotd prints err_str after the check returns. */
 static __thread char item_err[MAILSRV_ERR_SIZE];
@@ -124,15 +128,32 @@ const yp_item_t mailsrv_schema[] = {
 	{ MOD_CALDAV_PATH,    YP_TSTR,   YP_VNONE, YP_FNONE, { check_path } },
 	{ MOD_CARDDAV_PATH,   YP_TSTR,   YP_VNONE, YP_FNONE, { check_path } },
 	{ MOD_REMOVAL_LIMIT,  YP_TINT,   YP_VINT = { 0, 100, 50 } },
+	{ MOD_STATISTICS,     YP_TBOOL,  YP_VBOOL = { false } },
 	{ NULL }
 };
+
+/*! \brief Settings with the memory they own, shared by sections of equal values. */
+typedef struct settings {
+	mailsrv_settings_t pub;
+	struct settings *next;
+	unsigned refs;
+	uint8_t *key;  /*!< The section's values (section_key()). */
+	size_t key_size;
+	mailsrv_target_t *targets[MAILSRV_SERVICE_COUNT + 3]; /*!< Owned targets. */
+	uint8_t *txt[MAILSRV_SERVICE_COUNT];                   /*!< Owned TXT rdata. */
+} settings_t;
+
+/*! \brief Settings in use, and their lock (load() and the check may run in
+ *         several threads). */
+static settings_t *shared_settings;
+static pthread_mutex_t settings_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*!
  * \brief Keeps a target owned by the settings; tracks the longest relative SRV
  *        target (a relative CNAME host is checked when answering: it replaces
  *        the label 'autoconfig', so short ones always fit).
  */
-static mailsrv_target_t *own_target(mailsrv_settings_t *settings, const mailsrv_name_t *name,
+static mailsrv_target_t *own_target(settings_t *settings, const mailsrv_name_t *name,
                                     mailsrv_target_t *target, bool srv)
 {
 	if (target == NULL && (target = mailsrv_target_new(name)) == NULL) {
@@ -143,9 +164,9 @@ static mailsrv_target_t *own_target(mailsrv_settings_t *settings, const mailsrv_
 		i++;
 	}
 	settings->targets[i] = target;
-	if (srv && target->relative && (settings->longest_relative == NULL ||
-	                         target->size > settings->longest_relative->size)) {
-		settings->longest_relative = target;
+	const mailsrv_target_t **longest = &settings->pub.longest_relative;
+	if (srv && target->relative && (*longest == NULL || target->size > (*longest)->size)) {
+		*longest = target;
 	}
 
 	return target;
@@ -156,7 +177,7 @@ static mailsrv_target_t *own_target(mailsrv_settings_t *settings, const mailsrv_
  *
  * \param srv  The host is an SRV target (not a CNAME's).
  */
-static int read_host(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void *ctx,
+static int read_host(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
                      const yp_name_t *item, bool srv, const mailsrv_target_t **target,
                      char err[MAILSRV_ERR_SIZE])
 {
@@ -177,10 +198,10 @@ static int read_host(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void 
 }
 
 /*! \brief Reads the service records ('service-record' items). */
-static int read_records(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void *ctx,
+static int read_records(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
                         char err[MAILSRV_ERR_SIZE])
 {
-	mailsrv_answer_conf_t *answer = &settings->answer;
+	mailsrv_answer_conf_t *answer = &settings->pub.answer;
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
 		answer->records[i] = mailsrv_catalog_record(i);
 	}
@@ -217,14 +238,14 @@ static int read_records(mailsrv_settings_t *settings, mailsrv_conf_get_f get, vo
 }
 
 /*! \brief Reads a context path item into TXT rdata "path=PATH" (RFC 6764). */
-static int read_path(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void *ctx,
+static int read_path(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
                      const yp_name_t *item, int service, char err[MAILSRV_ERR_SIZE])
 {
 	knotd_conf_t val = get(ctx, item);
 	if (val.count == 0) {
 		return KNOT_EOK;
 	}
-	if (!(settings->answer.services & (1U << service))) {
+	if (!(settings->pub.answer.services & (1U << service))) {
 		snprintf(err, MAILSRV_ERR_SIZE, "%s: the service %s is not in 'service'",
 		         item + 1, mailsrv_catalog[service].name);
 		return KNOT_EINVAL;
@@ -238,16 +259,30 @@ static int read_path(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void 
 	memcpy(txt + 1, "path=", 5);
 	memcpy(txt + 6, val.single.string, len);
 	settings->txt[service] = txt;
-	settings->answer.txt[service] = txt;
+	settings->pub.answer.txt[service] = txt;
 
 	return KNOT_EOK;
 }
 
-int mailsrv_settings_read(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void *ctx,
-                          char err[MAILSRV_ERR_SIZE])
+/*! \brief Frees settings that no zone uses. */
+static void settings_free(settings_t *settings)
 {
-	memset(settings, 0, sizeof(*settings));
-	mailsrv_answer_conf_t *answer = &settings->answer;
+	mailsrv_answer_unprepare(&settings->pub.answer);
+	for (size_t i = 0; i < sizeof(settings->targets) / sizeof(settings->targets[0]); i++) {
+		free(settings->targets[i]);
+	}
+	for (size_t i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		free(settings->txt[i]);
+	}
+	free(settings->key);
+	free(settings);
+}
+
+/*! \brief Reads, checks and prepares the settings of a section. */
+static int settings_read(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
+                         char err[MAILSRV_ERR_SIZE])
+{
+	mailsrv_answer_conf_t *answer = &settings->pub.answer;
 
 	if (get(ctx, MOD_TARGET).count == 0) {
 		snprintf(err, MAILSRV_ERR_SIZE, "no target specified");
@@ -258,7 +293,8 @@ int mailsrv_settings_read(mailsrv_settings_t *settings, mailsrv_conf_get_f get, 
 		return ret;
 	}
 
-	settings->removal_limit = get(ctx, MOD_REMOVAL_LIMIT).single.integer;
+	settings->pub.removal_limit = get(ctx, MOD_REMOVAL_LIMIT).single.integer;
+	settings->pub.statistics = get(ctx, MOD_STATISTICS).single.boolean;
 	answer->ttl = get(ctx, MOD_TTL).single.integer;
 	answer->unavailable = get(ctx, MOD_UNAVAILABLE).single.boolean;
 	knotd_conf_t val = get(ctx, MOD_SERVICE);
@@ -282,22 +318,160 @@ int mailsrv_settings_read(mailsrv_settings_t *settings, mailsrv_conf_get_f get, 
 	if (ret == KNOT_EOK) {
 		ret = read_path(settings, get, ctx, MOD_CARDDAV_PATH, MAILSRV_CARDDAVS, err);
 	}
-	if (ret != KNOT_EOK) {
-		mailsrv_settings_deinit(settings);
+	if (ret == KNOT_EOK) {
+		ret = mailsrv_answer_prepare(answer);
 	}
 
 	return ret;
 }
 
-void mailsrv_settings_deinit(mailsrv_settings_t *settings)
+/*! \brief A byte string that grows; on failure it is freed and stays NULL. */
+typedef struct {
+	uint8_t *data;
+	size_t size, room;
+} key_buf_t;
+
+static void key_add(key_buf_t *key, const void *data, size_t len)
 {
-	for (size_t i = 0; i < sizeof(settings->targets) / sizeof(settings->targets[0]); i++) {
-		free(settings->targets[i]);
+	if (key->size + len > key->room && key->data != NULL) {
+		key->room = 2 * (key->size + len);
+		uint8_t *grown = realloc(key->data, key->room);
+		if (grown == NULL) {
+			free(key->data);
+		}
+		key->data = grown;
 	}
-	for (size_t i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		free(settings->txt[i]);
+	if (key->data != NULL) {
+		memcpy(key->data + key->size, data, len);
+		key->size += len;
 	}
-	memset(settings, 0, sizeof(*settings));
+}
+
+static void key_add_value(key_buf_t *key, yp_type_t type, const knotd_conf_val_t *val)
+{
+	switch (type) {
+	case YP_TSTR:
+		key_add(key, val->string != NULL ? val->string : "", (val->string != NULL ?
+		        strlen(val->string) : 0) + 1);
+		break;
+	case YP_TINT:
+		key_add(key, &val->integer, sizeof(val->integer));
+		break;
+	case YP_TBOOL:
+		key_add(key, &val->boolean, sizeof(val->boolean));
+		break;
+	default: // YP_TOPT
+		key_add(key, &val->option, sizeof(val->option));
+		break;
+	}
+}
+
+/*! \brief Is the item one of the list's sources? */
+static bool is_source(const yp_name_t *name)
+{
+	const char *sources[] = { MOD_DOMAIN, MOD_DOMAIN_FILE };
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		if (name[0] == (uint8_t)sources[i][0] &&
+		    memcmp(name + 1, sources[i] + 1, name[0]) == 0) {
+			return true;
+		}
+	}
+
+	return false;
+}
+
+/*!
+ * \brief The values of a section that make its settings: every item but the
+ *        sources (the registry tells lists apart), in the order of the
+ *        schema, each with its count (a default counts 0).
+ */
+static int section_key(key_buf_t *key, mailsrv_conf_get_f get, void *ctx)
+{
+	key->size = 0;
+	key->room = 256;
+	key->data = malloc(key->room);
+	for (const yp_item_t *item = mailsrv_schema; item->name != NULL; item++) {
+		if (is_source(item->name)) {
+			continue;
+		}
+		knotd_conf_t val = get(ctx, item->name);
+		key_add(key, &val.count, sizeof(val.count));
+		if (item->flags & YP_FMULTI) {
+			for (size_t i = 0; i < val.count; i++) {
+				key_add_value(key, item->type, &val.multi[i]);
+			}
+			knotd_conf_free(&val);
+		} else {
+			key_add_value(key, item->type, &val.single);
+		}
+	}
+
+	return key->data != NULL ? KNOT_EOK : KNOT_ENOMEM;
+}
+
+int mailsrv_settings_get(const mailsrv_settings_t **out, mailsrv_conf_get_f get, void *ctx,
+                         char err[MAILSRV_ERR_SIZE])
+{
+	*out = NULL;
+	key_buf_t key;
+	int ret = section_key(&key, get, ctx);
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+
+	pthread_mutex_lock(&settings_lock);
+	settings_t *settings = shared_settings;
+	while (settings != NULL && (settings->key_size != key.size ||
+	                            memcmp(settings->key, key.data, key.size) != 0)) {
+		settings = settings->next;
+	}
+	if (settings != NULL) {
+		settings->refs++;
+		free(key.data);
+	} else if ((settings = calloc(1, sizeof(*settings))) == NULL) {
+		free(key.data);
+		ret = KNOT_ENOMEM;
+	} else {
+		settings->key = key.data;
+		settings->key_size = key.size;
+		ret = settings_read(settings, get, ctx, err);
+		if (ret == KNOT_EOK) {
+			settings->refs = 1;
+			settings->next = shared_settings;
+			shared_settings = settings;
+		} else {
+			settings_free(settings);
+		}
+	}
+	pthread_mutex_unlock(&settings_lock);
+
+	if (ret == KNOT_EOK) {
+		*out = &settings->pub;
+	}
+
+	return ret;
+}
+
+void mailsrv_settings_put(const mailsrv_settings_t *pub)
+{
+	if (pub == NULL) {
+		return;
+	}
+	settings_t *settings = caa_container_of(pub, settings_t, pub);
+
+	pthread_mutex_lock(&settings_lock);
+	if (--settings->refs > 0) {
+		pthread_mutex_unlock(&settings_lock);
+		return;
+	}
+	settings_t **link = &shared_settings;
+	while (*link != settings) {
+		link = &(*link)->next;
+	}
+	*link = settings->next;
+	pthread_mutex_unlock(&settings_lock);
+
+	settings_free(settings);
 }
 
 int mailsrv_sources_read(mailsrv_sources_t *sources, knotd_conf_t *domains,

@@ -8,6 +8,10 @@
  * \brief The module's configuration: schema, and the settings read
  *        from a mod-mailsrv section, both by the configuration check and by
  *        load(), so that both apply the same rules.
+ *
+ * Sections are told apart by their values (knotd gives a module no identity
+ * of its section): every item but the sources, in the order of the schema.
+ * Equal values mean equal answers, so sharing them is always right.
  */
 
 #pragma once
@@ -23,30 +27,38 @@ extern const yp_item_t mailsrv_schema[];
 /*! \brief Reads one item: knotd_conf_check_item() or knotd_conf_mod(). */
 typedef knotd_conf_t (*mailsrv_conf_get_f)(void *ctx, const yp_name_t *item);
 
-/*! \brief Answer settings with the memory they own. */
+/*!
+ * \brief The settings of one configuration, read from its section once and
+ *        shared (read-only) by every zone whose section reads the same: what a
+ *        zone instance holds of its own is only its zone.
+ */
 typedef struct {
-	mailsrv_answer_conf_t answer;
-	mailsrv_target_t *targets[MAILSRV_SERVICE_COUNT + 3]; /*!< Owned targets. */
-	uint8_t *txt[MAILSRV_SERVICE_COUNT];                   /*!< Owned TXT rdata. */
+	mailsrv_answer_conf_t answer;             /*!< Prepared (mailsrv_answer_prepare()). */
 	const mailsrv_target_t *longest_relative; /*!< Longest relative SRV target (or NULL). */
 	unsigned removal_limit;  /*!< Percent of the list a change may remove. */
+	bool statistics;         /*!< Counters in 'knotc zone-stats'. */
 } mailsrv_settings_t;
 
 /*!
- * \brief Reads and checks the answer settings of a section.
+ * \brief Gets the settings of a section: those of an earlier section with the
+ *        same values, or new ones, read, checked and prepared.
  *
- * \param settings  Output (free with mailsrv_settings_deinit()).
+ * \param settings  Output (drop with mailsrv_settings_put()).
  * \param get       Item reader.
  * \param ctx       Its context.
  * \param err       Why the settings are refused.
  *
  * \return KNOT_EOK, KNOT_EINVAL (with \a err), KNOT_ENOMEM.
  */
-int mailsrv_settings_read(mailsrv_settings_t *settings, mailsrv_conf_get_f get, void *ctx,
-                          char err[MAILSRV_ERR_SIZE]);
+int mailsrv_settings_get(const mailsrv_settings_t **settings, mailsrv_conf_get_f get,
+                         void *ctx, char err[MAILSRV_ERR_SIZE]);
 
-/*! \brief Frees what the settings own. */
-void mailsrv_settings_deinit(mailsrv_settings_t *settings);
+/*!
+ * \brief Drops a reference; the last one frees the settings.
+ *
+ * \note No reader may use them any more (after a grace period).
+ */
+void mailsrv_settings_put(const mailsrv_settings_t *settings);
 
 /*!
  * \brief Reads the domain sources of a section.

@@ -185,9 +185,10 @@ class Scenario:
 
 class BenchKnot(harness.Knot):
     """knotd with one setup of a scenario: 'static' or 'module', 'full' or
-    'empty' (the same zones without SRV records and an empty list); or
-    'synthrecord': the zones without SRV records and mod-synthrecord
-    (forward, one address range) on each, Knot's own module as a reference."""
+    'empty' (the same zones without SRV records and an empty list); or, as
+    references, the zones without SRV records and on each one of Knot's own
+    modules: 'synthrecord' (forward, one address range) or 'noudp' (knotd's
+    floor: the least a zone module can cost)."""
 
     def __init__(self, scenario, setup, full=True, wrapper=()):
         super().__init__({}, explicit_module=(setup == "module"), wrapper=wrapper)
@@ -255,6 +256,8 @@ class BenchKnot(harness.Knot):
             lines.append("    module: mod-mailsrv/bench")
         elif self.setup == "synthrecord":
             lines.append("    module: mod-synthrecord/bench")
+        elif self.setup == "noudp":
+            lines.append("    module: mod-noudp")
         lines.append("zone:")
         lines += ["  - domain: %s" % z for z in s.zones()]
         return "\n".join(lines) + "\n"
@@ -268,12 +271,13 @@ class BenchKnot(harness.Knot):
         # A query sent before the socket is bound is lost, not refused: keep
         # the timeout short, it bounds the start-up time's resolution.
         timeout = 2.0 if self.wrapper else 0.05
+        tcp = self.setup == "noudp"  # truncates every UDP answer
         try:
             if self.full:
                 resp = self.query(srv_owner(0, i), "SRV", timeout=timeout)
                 return harness.rr_lines(resp.answer) == [srv_line(0, i, target)]
             zone = self.scenario.zones()[i if self.scenario.layout == "zones" else 0]
-            resp = self.query(zone, "SOA", timeout=timeout)
+            resp = self.query(zone, "SOA", tcp=tcp, timeout=timeout)
             return len(resp.answer) == 1
         except Exception:
             return False
@@ -332,7 +336,7 @@ class BenchKnot(harness.Knot):
         answer comes when the check is done, so the figures taken afterwards
         are the steady state; the check itself is measured by the
         microbenchmark."""
-        self.query("settle." + self.scenario.zones()[0], "A",
+        self.query("settle." + self.scenario.zones()[0], "A", tcp=self.setup == "noudp",
                    timeout=LOAD_WAIT if self.wrapper else 60)
 
     def rss_kib(self):
@@ -570,9 +574,38 @@ class Bench:
                  round((static_rss - empty["static"]) * 1024 / scenario.n),
                  round((module_rss - empty["module"]) * 1024 / scenario.n), "B")
 
-        self.reloads(scenario, static, module)
+        reload_unchanged = self.reloads(scenario, static, module)
         self.stop(static)
         self.stop(module)
+        if scenario.layout == "zones":
+            self.references(scenario, {"startup": module.startup, "rss": module_rss,
+                                       "reload": reload_unchanged})
+
+    def references(self, scenario, module):
+        """Start-up, RSS and an unchanged reload of the same zones with none
+        of the records: without a module, with mod-noudp (knotd's floor, the
+        least any zone module costs) and with mod-synthrecord; and what the
+        module costs per zone above that floor, its table included."""
+        refs = {}
+        for setup, name in (("static", "no module"), ("noudp", "mod-noudp"),
+                            ("synthrecord", "mod-synthrecord")):
+            knot = self.start(scenario, setup, full=False)
+            refs[name] = {"startup": knot.startup, "rss": knot.rss_kib(),
+                          "reload": self.median_reload(knot)}
+            self.stop(knot)
+        for figure, key, unit, fmt in (("start-up to answers", "startup", "s", "%.2f"),
+                                       ("RSS after load", "rss", "MiB", None),
+                                       ("knotc reload, unchanged, median of 3", "reload", "s",
+                                        "%.3f")):
+            for name, ref in refs.items():
+                show = (lambda v: fmt % v) if fmt else (lambda v: round(v / 1024, 1))
+                self.row(scenario, "%s: %s (left), mod-mailsrv (right)" % (figure, name),
+                         show(ref[key]), show(module[key]), unit)
+        floor = refs["mod-noudp"]["rss"]
+        self.row(scenario, "bytes per zone above mod-noudp (RSS): mod-synthrecord (left), "
+                 "mod-mailsrv with its table (right)",
+                 round((refs["mod-synthrecord"]["rss"] - floor) * 1024 / scenario.n),
+                 round((module["rss"] - floor) * 1024 / scenario.n), "B", ratio=False)
 
     def timed_reload(self, knot):
         start = time.monotonic()
@@ -581,6 +614,15 @@ class Bench:
         if res.returncode != 0:
             raise RuntimeError("knotc reload: %s%s" % (res.stdout, res.stderr))
         return took
+
+    def median_reload(self, knot, rounds=3):
+        """An unchanged reload, the median of \a rounds; knotd is left idle
+        between them (the old zones are freed after the reload returns)."""
+        took = []
+        for _ in range(rounds):
+            took.append(self.timed_reload(knot))
+            knot.wait_idle()
+        return statistics.median(took)
 
     def wait_changed(self, scenario, knot, start):
         """Seconds from start until every changed probe answers the new target."""
@@ -601,10 +643,11 @@ class Bench:
     def reloads(self, scenario, static, module):
         # Unchanged: nothing to read for the module, no zone file to load.
         mark = len(module.log())
-        s = self.timed_reload(static)
-        m = self.timed_reload(module)
+        s = self.median_reload(static)
+        m = self.median_reload(module)
         reads = re.findall(r"domain list (loaded|reloaded)", module.log()[mark:])
-        self.row(scenario, "knotc reload, unchanged", "%.3f" % s, "%.3f" % m, "s")
+        self.row(scenario, "knotc reload, unchanged, median of 3", "%.3f" % s, "%.3f" % m, "s")
+        m_unchanged = m
         self.row(scenario, "domain list reads at that reload", "-", len(reads), "", ratio=False)
 
         # 1% of the domains change their target.
@@ -622,6 +665,7 @@ class Bench:
         self.row(scenario, "reload 1% changed, until served", "%.3f" % s, "%.3f" % m, "s")
         self.row(scenario, "module: knotc reload; re-read+apply (log)", "-",
                  "%.3f; %s" % (m_knotc, ", ".join(times) or "none"), "s", ratio=False)
+        return m_unchanged
 
     def micro(self, scenario):
         """The module's own path without knotd: ns and instructions per call."""

@@ -97,7 +97,7 @@ static void query_init(query_t *q, const mailsrv_list_t *list, size_t nth, int s
  *
  * \param mark  Pool bytes that stay (the response packet).
  */
-static double run(const mailsrv_answer_conf_t *conf, const mailsrv_table_t *table,
+static double run(const mailsrv_answer_conf_t *conf, const mailsrv_answer_zone_t *zone,
                   query_t *queries, knot_pkt_t *resp, size_t mark, size_t calls,
                   bool answer)
 {
@@ -111,8 +111,8 @@ static double run(const mailsrv_answer_conf_t *conf, const mailsrv_table_t *tabl
 		}
 		rcu_read_lock();
 		mailsrv_answered_t answered;
-		knotd_in_state_t state = mailsrv_answer(conf, table, true, KNOTD_IN_STATE_MISS,
-		                                        resp, &q->qdata, &answered);
+		knotd_in_state_t state = mailsrv_answer(conf, zone, KNOTD_IN_STATE_MISS, resp,
+		                                        &q->qdata, &answered);
 		rcu_read_unlock();
 		if (state != KNOTD_IN_STATE_HIT || resp->rrset_count != 1) {
 			die("a listed domain got no SRV answer");
@@ -203,7 +203,6 @@ int main(int argc, char **argv)
 		.target = target,
 		.ttl = 3600,
 		.services = mailsrv_catalog_defaults(),
-		.zone_size = knot_dname_size((const uint8_t *)"\x07""example"),
 	};
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
 		conf.records[i] = mailsrv_catalog_record(i);
@@ -214,11 +213,13 @@ int main(int argc, char **argv)
 	}
 	size_t mark = test_pool_used(); // The response packet stays.
 
-	run(&conf, table, queries, resp, mark, QUERIES, true); // Warm-up, and a check.
+	mailsrv_answer_zone_t zone = { table, knot_dname_size((const uint8_t *)"\x07""example"),
+	                               true };
+	run(&conf, &zone, queries, resp, mark, QUERIES, true); // Warm-up, and a check.
 	CALLGRIND_START_INSTRUMENTATION;
-	double with_answer = run(&conf, table, queries, resp, mark, calls, true);
+	double with_answer = run(&conf, &zone, queries, resp, mark, calls, true);
 	CALLGRIND_STOP_INSTRUMENTATION;
-	double reset_only = run(&conf, table, queries, resp, mark, calls, false);
+	double reset_only = run(&conf, &zone, queries, resp, mark, calls, false);
 
 	printf("domains %zu\n", domains);
 	printf("read_seconds %.3f\n", t1 - t0);

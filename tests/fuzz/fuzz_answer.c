@@ -122,6 +122,7 @@ typedef struct {
 	const uint8_t *name;          /*!< qdata->name. */
 	uint16_t qtype;
 	mailsrv_answer_conf_t conf;
+	size_t apex_size;             /*!< Wire size of the zone's apex. */
 	size_t resp_size;
 } request_t;
 
@@ -256,8 +257,8 @@ static void run(const request_t *req, knotd_in_state_t state, knotd_query_proto_
 
 	rcu_read_lock();
 	mailsrv_answered_t answered;
-	knotd_in_state_t next = mailsrv_answer(&req->conf, table, true, state, resp, &qdata,
-	                                       &answered);
+	mailsrv_answer_zone_t zone = { table, req->apex_size, true };
+	knotd_in_state_t next = mailsrv_answer(&req->conf, &zone, state, resp, &qdata, &answered);
 	rcu_read_unlock();
 
 	if (next == state) {
@@ -282,7 +283,7 @@ static void run(const request_t *req, knotd_in_state_t state, knotd_query_proto_
 	           (domain == parent(second) && is_label(second, "_tcp") &&
 	            mailsrv_catalog_find(req->name) >= 0),
 	           "answered a name that is no D, _tcp.D or _svc._tcp.D");
-	FUZZ_CHECK(knot_dname_size(domain) >= req->conf.zone_size, "domain above the apex");
+	FUZZ_CHECK(knot_dname_size(domain) >= req->apex_size, "domain above the apex");
 
 	switch (next) {
 	case KNOTD_IN_STATE_NODATA:
@@ -364,7 +365,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	request_t req;
 	request_init(&req, data, name_size);
-	req.conf.zone_size = apex_size(name, data[3]);
+	req.apex_size = apex_size(name, data[3]);
 	req.query = knot_pkt_new(NULL, KNOT_WIRE_MAX_PKTSIZE, NULL);
 	FUZZ_CHECK(req.query != NULL, "out of memory");
 	FUZZ_CHECK(knot_pkt_put_question(req.query, name, KNOT_CLASS_IN, req.qtype) == KNOT_EOK,

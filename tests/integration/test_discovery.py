@@ -35,6 +35,7 @@ mod-mailsrv:
     caldav-path: /dav/calendars/
     carddav-path: /dav/addressbooks/
     unavailable: on
+    statistics: on
   - id: signed
     target: mail.example.org.
     domain: [ example.org ]

@@ -30,6 +30,7 @@ mod-mailsrv:
   - id: default
     target: mail.example.net.
     domain-file: %s
+    statistics: on
 """
 
 GOOD = "a.example.com\nb.example.com mx.example.org.\n"

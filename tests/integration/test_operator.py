@@ -24,14 +24,17 @@ stra\u00dfe.example.com    mail.\u00e4rzte.example.
 class Operator(harness.DnsTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.knot = harness.Knot({"example.com": (ZONE, ["mod-mailsrv/default"])})
+        cls.knot = harness.Knot({"example.com": (ZONE, ["mod-mailsrv/default"]),
+                                 "example.org": (zone("example.org"), ["mod-mailsrv/quiet"])})
         path = cls.knot.path("domains.txt")
         with open(path, "w", encoding="utf-8") as f:
             f.write(DOMAINS)
         cls.path = path
         cls.knot.modules = ("mod-mailsrv:\n  - id: default\n    target: mail.example.net.\n"
                             "    domain: [ example.com ]\n    domain-file: %s\n"
-                            "    unavailable: on\n" % path)
+                            "    unavailable: on\n    statistics: on\n"
+                            "  - id: quiet\n    target: mail.example.net.\n"
+                            "    domain: [ example.org ]\n" % path)
         cls.knot.start()
 
     @classmethod
@@ -74,6 +77,18 @@ class Operator(harness.DnsTestCase):
             "[example.com.] mod-mailsrv.unavailable[pop3] = 1",
             "[example.com.] mod-mailsrv.nodata = 3",
         ]))
+
+    def test_no_statistics_by_default(self):
+        """Without 'statistics: on' a zone registers no counters at all
+        (knotd keeps them per zone and per worker thread)."""
+        name = "_imaps._tcp.example.org."
+        self.srv(name, "10 1 993 mail.example.net.")
+        res = self.knot.knotc("zone-stats", "example.org", "mod-mailsrv")
+        self.assertEqual((res.returncode, res.stdout.strip()),
+                         (1, "error: (not exists) [example.org] mod-mailsrv"), res.stderr)
+        res = self.knot.knotc("zone-stats", "example.com", "mod-mailsrv")
+        self.assertEqual(res.returncode, 0)
+        self.assertIn("[example.com.] mod-mailsrv.list[domains] = 5", res.stdout)
 
     def test_log_lines(self):
         log = self.knot.log()
@@ -148,7 +163,7 @@ class CounterSet(harness.DnsTestCase):
         knot = harness.Knot({"example.com": (ZONE, ["mod-mailsrv/default"])})
         try:
             knot.modules = ("mod-mailsrv:\n  - id: default\n    target: mail.example.net.\n"
-                            "    domain: example.com\n" + section)
+                            "    domain: example.com\n    statistics: on\n" + section)
             knot.start()
             res = knot.knotc("-f", "zone-stats", "example.com", "mod-mailsrv")
             self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
@@ -159,7 +174,7 @@ class CounterSet(harness.DnsTestCase):
     LIST = ["[example.com.] mod-mailsrv.list[%s]" % v
             for v in ("domains", "read-at", "stale-since")]
 
-    def test_defaults(self):
+    def test_statistics_on(self):
         self.assertEqual(self.counters(""), sorted(self.LIST + [
             "[example.com.] mod-mailsrv.nodata",
             "[example.com.] mod-mailsrv.srv[imaps]",
@@ -177,6 +192,42 @@ class CounterSet(harness.DnsTestCase):
                                  "jmap", "caldavs", "carddavs", "autodiscover", "smtps")]
         self.assertEqual(names, sorted(srv + unavailable + self.LIST + [
             "[example.com.] mod-mailsrv.nodata", "[example.com.] mod-mailsrv.cname"]))
+
+
+class SharedSettings(harness.DnsTestCase):
+    """Zones whose sections read the same share one set of settings; any
+    value that differs gives a section its own, before and after a reload."""
+
+    SECTION = "  - id: %s\n    target: mail.example.net.\n    domain: [ %s ]\n%s"
+
+    def sections(self, b_extra):
+        return "mod-mailsrv:\n" + "".join(self.SECTION % args for args in (
+            ("a", "a1.test, a2.test", "    ttl: 600\n"),
+            ("b", "b.test", b_extra),
+            ("c", "c.test", "    ttl: 600\n    service-record: \"imaps 5 - - -\"\n")))
+
+    def srv(self, knot, zone, ttl, prio):
+        name = "_imaps._tcp.%s." % zone
+        self.assertResponse(knot.query(name, "SRV"), "NOERROR", "QR AA",
+                            answer=["%s %d IN SRV %d 1 993 mail.example.net." % (name, ttl, prio)])
+
+    def test_values_tell_sections_apart(self):
+        zones = {"a1.test": "a", "a2.test": "a", "b.test": "b", "c.test": "c"}
+        knot = harness.Knot({z: (zone(z), ["mod-mailsrv/%s" % i]) for z, i in zones.items()})
+        try:
+            knot.modules = self.sections("    ttl: 700\n")
+            knot.start()
+            for z, ttl, prio in (("a1.test", 600, 10), ("a2.test", 600, 10),
+                                 ("b.test", 700, 10), ("c.test", 600, 5)):
+                self.srv(knot, z, ttl, prio)
+            knot.modules = self.sections("    ttl: 600\n")  # now as section a
+            knot.write_config()
+            res = knot.knotc("reload")
+            self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+            for z, ttl, prio in (("a1.test", 600, 10), ("b.test", 600, 10), ("c.test", 600, 5)):
+                self.srv(knot, z, ttl, prio)
+        finally:
+            knot.cleanup()
 
 
 class IdnErrors(harness.DnsTestCase):

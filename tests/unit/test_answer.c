@@ -279,6 +279,7 @@ typedef struct {
 	mailsrv_answered_t answered;
 	const uint8_t *qdata_name; /*!< qdata->name if not the lower-case QNAME. */
 	bool apex_only; /*!< The zone has no listed domain below its apex. */
+	size_t apex_size; /*!< Wire size of the zone's apex. */
 } fixture_t;
 
 static int fixture_setup(void **state)
@@ -291,8 +292,8 @@ static int fixture_setup(void **state)
 		.target = f->conf_target,
 		.ttl = 600,
 		.services = 0x3,
-		.zone_size = 13, // example.com.
 	};
+	f->apex_size = 13; // example.com.
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
 		f->conf.records[i] = mailsrv_catalog_record(i);
 	}
@@ -335,9 +336,10 @@ static knotd_in_state_t run_sized(fixture_t *f, const char *qname_txt, uint16_t 
 		.mm = &test_pool,
 	};
 
+	mailsrv_answer_zone_t zone = { f->table, f->apex_size, !f->apex_only };
 	rcu_read_lock();
-	knotd_in_state_t next = mailsrv_answer(&f->conf, f->table, !f->apex_only, state,
-	                                       f->resp, &f->qdata, &f->answered);
+	knotd_in_state_t next = mailsrv_answer(&f->conf, &zone, state, f->resp, &f->qdata,
+	                                       &f->answered);
 	rcu_read_unlock();
 	return next;
 }
@@ -552,11 +554,11 @@ static void test_hook_nodata_keep(void **state)
 	}
 
 	// A listed domain above the zone apex belongs to another zone.
-	f->conf.zone_size = 19; // e.g. _tcp.example.com. as the apex
+	f->apex_size = 19; // e.g. _tcp.example.com. as the apex
 	assert_int_equal(run(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV,
 	                     KNOTD_IN_STATE_NODATA, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
 	assert_int_equal(f->resp->rrset_count, 0);
-	f->conf.zone_size = 13;
+	f->apex_size = 13;
 }
 
 static void test_hook_unavailable(void **state)
