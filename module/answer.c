@@ -234,10 +234,14 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	if (state != KNOTD_IN_STATE_MISS && state != KNOTD_IN_STATE_NODATA) {
 		return state;
 	}
-	// A zone whose only mail domain is its apex (which the zone has) has
-	// mail names only with a first label of '_' or a configured host.
-	if (!zone->below && qdata->name[0] != 0 && qdata->name[1] != '_' &&
-	    conf->autoconfig == NULL && conf->autodiscover == NULL) {
+	// A zone without mail domains answers everything itself. A zone whose
+	// only mail domain is its apex (which the zone has) has mail names only
+	// with a first label of '_' or a configured host.
+	if (zone->domains == MAILSRV_DOMAINS_NONE) {
+		return state;
+	}
+	if (zone->domains != MAILSRV_DOMAINS_ANY && qdata->name[0] != 0 &&
+	    qdata->name[1] != '_' && conf->autoconfig == NULL && conf->autodiscover == NULL) {
 		return state;
 	}
 
@@ -260,16 +264,20 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	// mail domain is its apex: any other name, as in a random-name flood).
 	const uint8_t *domain = qname.domain;
 	size_t domain_size = knot_dname_size(domain);
-	if (domain_size < zone->apex_size || (domain_size > zone->apex_size && !zone->below)) {
+	if (domain_size < zone->apex_size ||
+	    (domain_size > zone->apex_size && zone->domains != MAILSRV_DOMAINS_ANY)) {
 		return state;
 	}
 
 	// The table's names are lower case, and so is knotd's query name
 	// (doc/knotd-facts.md): a name found as it is needs no lower-case copy.
-	// Any other knotd still gets answers for names in upper case.
-	const mailsrv_target_t *target;
+	// Any other knotd still gets answers for names in upper case. The apex
+	// of a zone whose only mail domain it is, with the configured target,
+	// needs no lookup: a name of the apex's size in the zone is the apex.
+	const mailsrv_target_t *target = NULL;
 	uint8_t lower[KNOT_DNAME_MAXLEN];
-	if (!mailsrv_table_lookup(zone->table, domain, domain_size, &target)) {
+	if (zone->domains != MAILSRV_DOMAINS_APEX_DEFAULT &&
+	    !mailsrv_table_lookup(zone->table, domain, domain_size, &target)) {
 		if (!has_upper(domain, domain_size)) {
 			return state;
 		}
@@ -292,6 +300,12 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	}
 	if (answered->action == MAILSRV_SRV && target == NULL && conf->srv[qname.service] != NULL) {
 		return put_rdata(pkt, qdata, KNOT_RRTYPE_SRV, conf->ttl, conf->srv[qname.service]);
+	}
+
+	// Names written into records are lower case, also the apex not looked up.
+	if (zone->domains == MAILSRV_DOMAINS_APEX_DEFAULT && has_upper(domain, domain_size)) {
+		knot_dname_copy_lower(lower, domain);
+		domain = lower;
 	}
 
 	// The record must live as long as the packet: the per-query pool.

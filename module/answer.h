@@ -22,6 +22,7 @@
 #include "module/catalog.h"
 #include "module/domain_table.h"
 #include "module/name.h"
+#include "module/zone_coverage.h"
 
 /*! \brief Answer settings of one configuration (shared by its zones). */
 typedef struct {
@@ -130,9 +131,8 @@ void mailsrv_answer_unprepare(mailsrv_answer_conf_t *conf);
 typedef struct {
 	const mailsrv_table_t *table; /*!< The mail domains. */
 	size_t apex_size;             /*!< Wire size of the zone's apex. */
-	bool below;                   /*!< Listed domains below the apex may be in the
-	                                   zone (if not, only names of the apex itself
-	                                   are looked up). */
+	mailsrv_domains_t domains;    /*!< Where its mail domains are: only names that
+	                                   can be theirs are looked up. */
 } mailsrv_answer_zone_t;
 
 /*!

@@ -167,11 +167,13 @@ static knotd_in_state_t solve_missing(knotd_in_state_t state, knot_pkt_t *pkt,
 	}
 
 	mailsrv_answer_zone_t zone = { inst->table, inst->apex_size,
-	                               mailsrv_zone_below(&inst->zone) };
+	                               mailsrv_zone_domains(&inst->zone) };
 	mailsrv_answered_t answered;
 	knotd_in_state_t next = mailsrv_answer(&inst->settings->answer, &zone, state, pkt, qdata,
 	                                       &answered);
-	mailsrv_counters_count(&inst->counters, mod, qdata->params->thread_id, &answered);
+	if (inst->settings->statistics) {
+		mailsrv_counters_count(&inst->counters, mod, qdata->params->thread_id, &answered);
+	}
 
 	return next;
 }

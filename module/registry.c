@@ -343,12 +343,12 @@ static void shared_snapshot(const mailsrv_shared_t *shared, const mailsrv_list_c
 	info->snapshot_seconds = seconds_since(start);
 }
 
-/*! \brief Sets every zone's mailsrv_zone_t.below (under the registry lock). */
-static void shared_set_below(mailsrv_shared_t *shared, mailsrv_below_t below)
+/*! \brief Forgets where the zones' mail domains are (under the registry lock). */
+static void shared_forget_domains(mailsrv_shared_t *shared)
 {
 	mailsrv_zone_t *zone;
 	cds_list_for_each_entry(zone, &shared->zones, link) {
-		__atomic_store_n(&zone->below, below, __ATOMIC_RELAXED);
+		__atomic_store_n(&zone->domains, MAILSRV_DOMAINS_ANY, __ATOMIC_RELAXED);
 	}
 }
 
@@ -358,9 +358,9 @@ static int shared_apply(mailsrv_shared_t *shared, mailsrv_list_t *list,
 {
 	uint64_t start = now_ns();
 
-	// Before any new domain is visible: until the next coverage check, a
-	// domain below an apex may be in any zone.
-	shared_set_below(shared, MAILSRV_BELOW_UNKNOWN);
+	// Before any domain changes: until the next coverage check, any name of
+	// a zone may be a mail domain's.
+	shared_forget_domains(shared);
 
 	info->duplicates = list->duplicates;
 	info->targets = list->target_count;
@@ -666,7 +666,7 @@ int mailsrv_registry_attach(mailsrv_shared_t *shared, mailsrv_zone_t *zone,
 	}
 	knot_dname_to_lower(zone->apex);
 
-	zone->below = MAILSRV_BELOW_UNKNOWN;
+	zone->domains = MAILSRV_DOMAINS_ANY;
 	pthread_mutex_lock(&registry_lock);
 	cds_list_add(&zone->link, &shared->zones);
 	shared->zone_count++;
@@ -725,8 +725,7 @@ bool mailsrv_registry_coverage(mailsrv_shared_t *shared, mailsrv_coverage_t *out
 		mailsrv_coverage_count(shared->table, apexes, count, out);
 		for (size_t i = 0; i < count; i++) {
 			zone = apexes[i].owner;
-			__atomic_store_n(&zone->below, apexes[i].below ? MAILSRV_BELOW_SOME :
-			                 MAILSRV_BELOW_NONE, __ATOMIC_RELAXED);
+			__atomic_store_n(&zone->domains, apexes[i].domains, __ATOMIC_RELAXED);
 		}
 		__atomic_store_n(&shared->checked, shared->changes, __ATOMIC_RELAXED);
 

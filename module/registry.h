@@ -121,19 +121,12 @@ typedef struct {
 	uint64_t stale_since; /*!< Since when the sources are refused (Unix time, 0: not). */
 } mailsrv_list_status_t;
 
-/*! \brief Can a listed domain below a zone's apex be in the zone? */
-typedef enum {
-	MAILSRV_BELOW_UNKNOWN = 0, /*!< Not known since the last change: it can. */
-	MAILSRV_BELOW_NONE,        /*!< No: only the apex can be a mail domain. */
-	MAILSRV_BELOW_SOME,        /*!< Yes. */
-} mailsrv_below_t;
-
 /*! \brief A zone that uses a shared table (kept by its module instance). */
 typedef struct mailsrv_zone {
 	struct cds_list_head link;
 	knot_dname_t *apex;  /*!< Lower-case copy of the zone's name. */
-	uint8_t below;       /*!< mailsrv_below_t: set by the coverage check, reset
-	                          before every change of the table (atomic). */
+	uint8_t domains;     /*!< mailsrv_domains_t: set by the coverage check, reset
+	                          to ANY before every change of the table (atomic). */
 	/*! Called with the table's status when attached and when it changes
 	    (under the registry lock: it must not call the registry). */
 	void (*notify)(struct mailsrv_zone *zone, const mailsrv_list_status_t *status);
@@ -166,7 +159,7 @@ bool mailsrv_registry_coverage_due(const mailsrv_shared_t *shared);
 
 /*!
  * \brief Checks for domains outside every zone that uses the table, once per
- *        change, and which zones have listed domains below their apex;
+ *        change, and where each zone's mail domains are;
  *        without waiting for the registry lock (a reload holds it: a later
  *        call checks).
  *
@@ -180,13 +173,11 @@ bool mailsrv_registry_coverage_due(const mailsrv_shared_t *shared);
 bool mailsrv_registry_coverage(mailsrv_shared_t *shared, mailsrv_coverage_t *out,
                                size_t *zones);
 
-/*!
- * \brief Can a listed domain below the zone's apex be in the zone (or is the
- *        apex the only possible mail domain)? Cheap enough for every query.
- */
-static inline bool mailsrv_zone_below(const mailsrv_zone_t *zone)
+/*! \brief Where the zone's mail domains are (mailsrv_domains_t). Cheap enough
+ *         for every query. */
+static inline uint8_t mailsrv_zone_domains(const mailsrv_zone_t *zone)
 {
-	return __atomic_load_n(&zone->below, __ATOMIC_RELAXED) != MAILSRV_BELOW_NONE;
+	return __atomic_load_n(&zone->domains, __ATOMIC_RELAXED);
 }
 
 /*! \brief How many times sources were read in this process (for tests). */

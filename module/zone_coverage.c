@@ -52,13 +52,26 @@ static void count_domain(const uint8_t *name, void *ctx_ptr)
 	count_ctx_t *ctx = ctx_ptr;
 	mailsrv_apex_t *apex = closest_apex(ctx, name);
 	if (apex != NULL) {
-		apex->below |= (knot_dname_size(name) != apex->size);
+		if (knot_dname_size(name) != apex->size) {
+			apex->domains = MAILSRV_DOMAINS_ANY;
+		}
 		return;
 	}
 	mailsrv_coverage_t *out = ctx->out;
 	if (out->outside++ == 0 || knot_dname_cmp(name, out->first) < 0) {
 		memcpy(out->first, name, knot_dname_size(name));
 	}
+}
+
+/*! \brief The domains of a zone with none listed below its apex. */
+static mailsrv_domains_t apex_domains(const mailsrv_table_t *table, const mailsrv_apex_t *apex)
+{
+	const mailsrv_target_t *target;
+	if (!mailsrv_table_lookup(table, apex->name, apex->size, &target)) {
+		return MAILSRV_DOMAINS_NONE;
+	}
+
+	return target == NULL ? MAILSRV_DOMAINS_APEX_DEFAULT : MAILSRV_DOMAINS_APEX;
 }
 
 void mailsrv_coverage_count(const mailsrv_table_t *table, mailsrv_apex_t *apexes,
@@ -68,6 +81,9 @@ void mailsrv_coverage_count(const mailsrv_table_t *table, mailsrv_apex_t *apexes
 	if (count > 0) {
 		qsort(apexes, count, sizeof(*apexes), apex_cmp);
 	}
+	for (size_t i = 0; i < count; i++) {
+		apexes[i].domains = MAILSRV_DOMAINS_NONE; // nothing below found yet
+	}
 	count_ctx_t ctx = { apexes, count, out };
 	mailsrv_table_foreach(table, count_domain, &ctx);
 
@@ -76,10 +92,12 @@ void mailsrv_coverage_count(const mailsrv_table_t *table, mailsrv_apex_t *apexes
 	for (size_t start = 0, end; start < count; start = end) {
 		bool below = false;
 		for (end = start; end < count && apex_cmp(&apexes[end], &apexes[start]) == 0; end++) {
-			below |= apexes[end].below;
+			below |= (apexes[end].domains == MAILSRV_DOMAINS_ANY);
 		}
+		mailsrv_domains_t domains = below ? MAILSRV_DOMAINS_ANY :
+		                            apex_domains(table, &apexes[start]);
 		for (size_t i = start; i < end; i++) {
-			apexes[i].below = below;
+			apexes[i].domains = domains;
 		}
 	}
 }

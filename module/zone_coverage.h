@@ -23,12 +23,23 @@
 
 #include "module/domain_table.h"
 
+/*! \brief Where a zone's mail domains are, as far as the check knows. */
+typedef enum {
+	MAILSRV_DOMAINS_ANY = 0,      /*!< Not known, or below the apex too: any name
+	                                   may be in the table. */
+	MAILSRV_DOMAINS_APEX,         /*!< At most the apex, with a target of its own or
+	                                   only as a parent of other zones' domains. */
+	MAILSRV_DOMAINS_APEX_DEFAULT, /*!< The apex alone, with the configured target:
+	                                   nothing to look up. */
+	MAILSRV_DOMAINS_NONE,         /*!< None: the zone answers everything itself. */
+} mailsrv_domains_t;
+
 /*! \brief A zone apex: lower-case wire-format name. */
 typedef struct {
 	const uint8_t *name;
 	size_t size;
-	void *owner;  /*!< The caller's, passed through. */
-	bool below;   /*!< Output: a listed domain below the apex is in this zone. */
+	void *owner;      /*!< The caller's, passed through. */
+	uint8_t domains;  /*!< Output: mailsrv_domains_t of the zone. */
 } mailsrv_apex_t;
 
 /*! \brief Listed domains outside every zone. */
@@ -43,7 +54,7 @@ typedef struct {
  * \note As for mailsrv_table_foreach().
  *
  * \param apexes  Apexes of the zones (sorted here; duplicates allowed); each
- *                one's 'below' is set for the domains it is the closest
+ *                one's 'domains' is set from the domains it is the closest
  *                apex of.
  * \param count   Number of \a apexes.
  * \param out     Output: the domains outside.

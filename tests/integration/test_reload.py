@@ -253,6 +253,27 @@ class ApexOnly(harness.DnsTestCase):
         self.assertEqual(self.answers("example.com"), [srv % "example.com"])
 
 
+    def test_apex_changed(self):
+        """The apex answered without a lookup (its target the configured one)
+        follows every change of the list at once: a target of its own, its
+        removal (no mail domain in the zone), its return."""
+        name = "_imaps._tcp.example.com."
+        srv = name + " 3600 IN SRV 10 1 993 %s"
+        soa = "example.com. 300 IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300"
+        for text, rcode, answer, authority in (
+                ("example.com\n", "NOERROR", [srv % "mail.example.net."], []),
+                ("example.com mx.example.org.\n", "NOERROR", [srv % "mx.example.org."], []),
+                ("other.test\n", "NXDOMAIN", [], [soa]),
+                ("example.com\n", "NOERROR", [srv % "mail.example.net."], [])):
+            edit(self.file, text)
+            res = self.knot.knotc("reload")
+            self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+            for _ in range(2):
+                self.assertResponse(self.knot.query(name, "SRV"), rcode, "QR AA",
+                                    answer=answer, authority=authority)
+                self.quiet_check()
+
+
 class Transaction(harness.DnsTestCase):
     """conf-begin / conf-set / conf-commit on a server run from a confdb."""
 

@@ -278,7 +278,7 @@ typedef struct {
 	knotd_qdata_t qdata;
 	mailsrv_answered_t answered;
 	const uint8_t *qdata_name; /*!< qdata->name if not the lower-case QNAME. */
-	bool apex_only; /*!< The zone has no listed domain below its apex. */
+	mailsrv_domains_t domains; /*!< Where the zone's mail domains are. */
 	size_t apex_size; /*!< Wire size of the zone's apex. */
 } fixture_t;
 
@@ -336,7 +336,7 @@ static knotd_in_state_t run_sized(fixture_t *f, const char *qname_txt, uint16_t 
 		.mm = &test_pool,
 	};
 
-	mailsrv_answer_zone_t zone = { f->table, f->apex_size, !f->apex_only };
+	mailsrv_answer_zone_t zone = { f->table, f->apex_size, f->domains };
 	rcu_read_lock();
 	knotd_in_state_t next = mailsrv_answer(&f->conf, &zone, state, f->resp, &f->qdata,
 	                                       &f->answered);
@@ -397,7 +397,7 @@ static void test_hook_srv(void **state)
 static void test_hook_apex_only(void **state)
 {
 	fixture_t *f = *state;
-	f->apex_only = true;
+	f->domains = MAILSRV_DOMAINS_APEX;
 	assert_int_equal(run(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV,
 	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
 	assert_int_equal(f->answered.action, MAILSRV_SRV);
@@ -410,9 +410,64 @@ static void test_hook_apex_only(void **state)
 	assert_int_equal(run(f, "other.example.com.", KNOT_RRTYPE_A,
 	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
 	assert_int_equal(f->answered.action, MAILSRV_KEEP);
-	f->apex_only = false;
+	f->domains = MAILSRV_DOMAINS_ANY;
 	assert_int_equal(run(f, "other.example.com.", KNOT_RRTYPE_A,
 	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+}
+
+/*!
+ * \brief A zone whose only mail domain is its apex, with the configured
+ *        target, answers the apex's names without a lookup: from an empty
+ *        table, in lower case whatever knotd passes.
+ */
+static void test_hook_apex_default(void **state)
+{
+	fixture_t *f = *state;
+	char txt[1024];
+	mailsrv_table_t *listed = f->table;
+	f->table = test_table((const char *[]){ NULL });
+	f->domains = MAILSRV_DOMAINS_APEX_DEFAULT;
+	mailsrv_answer_unprepare(&f->conf);
+	mailsrv_target_t *rel = target("\x04""mail", 5, true);
+	f->conf.target = rel;
+	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
+
+	f->qdata_name = DNAME("\x06""_imaps\x04""_tcp\x07""EXAMPLE\x03""com");
+	assert_int_equal(run(f, "_imaps._tcp.EXAMPLE.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
+	assert_int_equal(f->answered.action, MAILSRV_SRV);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_imaps._tcp.example.com. 600 10 1 993 mail.example.com.");
+	f->qdata_name = NULL;
+	assert_int_equal(run(f, "_tcp.example.com.", KNOT_RRTYPE_A,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+	assert_int_equal(f->answered.action, MAILSRV_NODATA);
+	// Names below the apex are the zone's.
+	assert_int_equal(run(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
+	assert_int_equal(f->answered.action, MAILSRV_KEEP);
+
+	mailsrv_table_free(f->table);
+	f->table = listed;
+	mailsrv_answer_unprepare(&f->conf);
+	f->conf.target = f->conf_target;
+	free(rel);
+	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
+}
+
+/*! \brief A zone without mail domains leaves every query to the zone. */
+static void test_hook_no_domains(void **state)
+{
+	fixture_t *f = *state;
+	f->domains = MAILSRV_DOMAINS_NONE;
+	const char *names[] = { "_imaps._tcp.example.com.", "_tcp.example.com.",
+	                        "example.com.", "_imaps._tcp.other.example.com." };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		assert_int_equal(run(f, names[i], KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS,
+		                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
+		assert_int_equal(f->answered.action, MAILSRV_KEEP);
+		assert_int_equal(f->resp->rrset_count, 0);
+	}
 }
 
 static void test_hook_prepared(void **state)
@@ -602,6 +657,9 @@ int main(void)
 		cmocka_unit_test(test_rdata),
 		cmocka_unit_test_setup_teardown(test_hook_srv, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_apex_only, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_apex_default, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_no_domains, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_prepared, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_upper_name, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_nodata_keep, fixture_setup, fixture_teardown),

@@ -674,36 +674,46 @@ static void test_status(void **state)
 	put(shared, 4);
 }
 
-/*! \brief The coverage check tells which zones have listed domains below their apex. */
-static void test_below_apex(void **state)
+/*! \brief The coverage check tells where each zone's mail domains are. */
+static void test_zone_domains(void **state)
 {
 	(void)state;
-	write_list("a.example.com\nb.x.example.org\n");
+	write_list("a.example.com\nb.x.example.org\nc.example.net mx.example.org.\n");
 	mailsrv_shared_info_t info;
 	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
-	mailsrv_zone_t apex_only, with_below;
-	attach(shared, &apex_only, (const uint8_t *)"\x01""a\x07""example\x03""com");
-	attach(shared, &with_below, (const uint8_t *)"\x07""example\x03""org");
-	assert_true(mailsrv_zone_below(&apex_only)); // not known yet
-	assert_true(mailsrv_zone_below(&with_below));
+	mailsrv_zone_t apex, below, own, none;
+	attach(shared, &apex, (const uint8_t *)"\x01""a\x07""example\x03""com");
+	attach(shared, &below, (const uint8_t *)"\x07""example\x03""org");
+	attach(shared, &own, (const uint8_t *)"\x01""c\x07""example\x03""net");
+	attach(shared, &none, (const uint8_t *)"\x07""example\x04""test");
+	mailsrv_zone_t *zones[] = { &apex, &below, &own, &none };
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(mailsrv_zone_domains(zones[i]), MAILSRV_DOMAINS_ANY); // not known yet
+	}
 
 	mailsrv_coverage_t coverage;
-	size_t zones;
-	mailsrv_registry_coverage(shared, &coverage, &zones);
-	assert_int_equal(apex_only.below, MAILSRV_BELOW_NONE);
-	assert_false(mailsrv_zone_below(&apex_only));
-	assert_int_equal(with_below.below, MAILSRV_BELOW_SOME);
+	size_t zones_count;
+	mailsrv_registry_coverage(shared, &coverage, &zones_count);
+	assert_int_equal(mailsrv_zone_domains(&apex), MAILSRV_DOMAINS_APEX_DEFAULT);
+	assert_int_equal(mailsrv_zone_domains(&below), MAILSRV_DOMAINS_ANY);
+	assert_int_equal(mailsrv_zone_domains(&own), MAILSRV_DOMAINS_APEX);
+	assert_int_equal(mailsrv_zone_domains(&none), MAILSRV_DOMAINS_NONE);
 
 	// A change of the list: not known again, until the next check.
-	write_list("a.example.com\nsub.a.example.com\n");
+	write_list("a.example.com\nsub.a.example.com\nexample.test\n");
 	get(MAILSRV_RELOADED, &info);
-	assert_int_equal(apex_only.below, MAILSRV_BELOW_UNKNOWN);
-	mailsrv_registry_coverage(shared, &coverage, &zones);
-	assert_int_equal(apex_only.below, MAILSRV_BELOW_SOME);
-	assert_int_equal(with_below.below, MAILSRV_BELOW_NONE);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(mailsrv_zone_domains(zones[i]), MAILSRV_DOMAINS_ANY);
+	}
+	mailsrv_registry_coverage(shared, &coverage, &zones_count);
+	assert_int_equal(mailsrv_zone_domains(&apex), MAILSRV_DOMAINS_ANY);
+	assert_int_equal(mailsrv_zone_domains(&below), MAILSRV_DOMAINS_NONE);
+	assert_int_equal(mailsrv_zone_domains(&own), MAILSRV_DOMAINS_NONE);
+	assert_int_equal(mailsrv_zone_domains(&none), MAILSRV_DOMAINS_APEX_DEFAULT);
 
-	mailsrv_registry_detach(shared, &apex_only);
-	mailsrv_registry_detach(shared, &with_below);
+	for (size_t i = 0; i < 4; i++) {
+		mailsrv_registry_detach(shared, zones[i]);
+	}
 	put(shared, 2);
 }
 
@@ -740,7 +750,7 @@ int main(void)
 		cmocka_unit_test(test_target_change),
 		cmocka_unit_test(test_first_load_fails),
 		cmocka_unit_test(test_coverage_once_per_change),
-		cmocka_unit_test(test_below_apex),
+		cmocka_unit_test(test_zone_domains),
 		cmocka_unit_test(test_restart_from_snapshot),
 		cmocka_unit_test(test_damaged_snapshot),
 		cmocka_unit_test(test_removal_limit),
