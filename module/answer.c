@@ -9,7 +9,6 @@
 
 #include "module/answer.h"
 
-#define LABEL_TCP		(const uint8_t *)"\x04""_tcp"
 #define LABEL_AUTOCONFIG	(const uint8_t *)"\x0a""autoconfig"
 #define LABEL_AUTODISCOVER	(const uint8_t *)"\x0c""autodiscover"
 
@@ -26,7 +25,30 @@ static bool has_upper(const uint8_t *name, size_t size)
 	return false;
 }
 
-bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
+/*!
+ * \brief A name in lower case: itself, or a copy in the query's pool (knotd
+ *        passes lower-case names, see mailsrv_answer_name(): the common path
+ *        keeps no buffer on its stack).
+ *
+ * \return The name or its copy, NULL if out of memory.
+ */
+__attribute__((noinline))
+static const uint8_t *lower_copy(knot_pkt_t *pkt, const uint8_t *name, size_t size)
+{
+	if (!has_upper(name, size)) {
+		return name;
+	}
+	uint8_t *copy = pkt->mm.alloc(pkt->mm.ctx, size);
+	if (copy != NULL) {
+		knot_dname_copy_lower(copy, name);
+	}
+
+	return copy;
+}
+
+/*! \brief mailsrv_qname_parse(), inlined into the query path. */
+static inline __attribute__((always_inline))
+bool qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
 {
 	if (qname[0] == 0) {
 		return false;
@@ -47,11 +69,11 @@ bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
 		return true;
 	}
 
-	if (mailsrv_label_is(qname, LABEL_TCP)) {
+	if (mailsrv_label_is(qname, MAILSRV_LABEL_TCP)) {
 		out->kind = MAILSRV_NAME_TCP;
 		out->domain = next;
 	} else {
-		if (!mailsrv_label_is(next, LABEL_TCP)) {
+		if (!mailsrv_label_is(next, MAILSRV_LABEL_TCP)) {
 			return false;
 		}
 		out->kind = MAILSRV_NAME_SERVICE;
@@ -63,6 +85,11 @@ bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
 	}
 
 	return out->domain[0] != 0;
+}
+
+bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
+{
+	return qname_parse(qname, out);
 }
 
 /*! \brief The answer at a service name. */
@@ -85,9 +112,10 @@ static mailsrv_action_t service_action(const mailsrv_answer_conf_t *conf,
 	return state == KNOTD_IN_STATE_MISS ? MAILSRV_NODATA : MAILSRV_KEEP;
 }
 
-mailsrv_action_t mailsrv_action(const mailsrv_answer_conf_t *conf,
-                                knotd_in_state_t state, uint16_t qtype,
-                                const mailsrv_qname_t *qname, bool parent_only)
+/*! \brief mailsrv_action(), inlined into the query path. */
+static inline __attribute__((always_inline))
+mailsrv_action_t action(const mailsrv_answer_conf_t *conf, knotd_in_state_t state,
+                        uint16_t qtype, const mailsrv_qname_t *qname, bool parent_only)
 {
 	switch (qname->kind) {
 	case MAILSRV_NAME_DOMAIN:
@@ -105,6 +133,13 @@ mailsrv_action_t mailsrv_action(const mailsrv_answer_conf_t *conf,
 	default:
 		return MAILSRV_KEEP;
 	}
+}
+
+mailsrv_action_t mailsrv_action(const mailsrv_answer_conf_t *conf,
+                                knotd_in_state_t state, uint16_t qtype,
+                                const mailsrv_qname_t *qname, bool parent_only)
+{
+	return action(conf, state, qtype, qname, parent_only);
 }
 
 /*! \brief Writes a target name, a relative one before \a domain. */
@@ -150,6 +185,15 @@ static const mailsrv_target_t *default_target(const mailsrv_answer_conf_t *conf,
 
 int mailsrv_answer_prepare(mailsrv_answer_conf_t *conf)
 {
+	uint32_t answered = conf->services | (conf->unavailable ?
+	                                      (1U << MAILSRV_SERVICE_COUNT) - 1 : 0);
+	conf->service_lengths = 0;
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		if (answered & (1U << i)) {
+			conf->service_lengths |= 1ULL << mailsrv_catalog[i].label[0];
+		}
+	}
+
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
 		const mailsrv_target_t *target = default_target(conf, i);
 		if (!(conf->services & (1U << i)) || target->relative) {
@@ -225,28 +269,17 @@ static knotd_in_state_t put_rr(knotd_in_state_t state, knot_pkt_t *pkt, knotd_qd
 	return put_rdata(pkt, qdata, type, ttl, rdata);
 }
 
-knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
-                                const mailsrv_answer_zone_t *zone,
-                                knotd_in_state_t state, knot_pkt_t *pkt,
-                                knotd_qdata_t *qdata, mailsrv_answered_t *answered)
+knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
+                                     const mailsrv_answer_zone_t *zone,
+                                     knotd_in_state_t state, knot_pkt_t *pkt,
+                                     knotd_qdata_t *qdata, mailsrv_answered_t *answered)
 {
-	answered->action = MAILSRV_KEEP;
 	if (state != KNOTD_IN_STATE_MISS && state != KNOTD_IN_STATE_NODATA) {
-		return state;
-	}
-	// A zone without mail domains answers everything itself. A zone whose
-	// only mail domain is its apex (which the zone has) has mail names only
-	// with a first label of '_' or a configured host.
-	if (zone->domains == MAILSRV_DOMAINS_NONE) {
-		return state;
-	}
-	if (zone->domains != MAILSRV_DOMAINS_ANY && qdata->name[0] != 0 &&
-	    qdata->name[1] != '_' && conf->autoconfig == NULL && conf->autodiscover == NULL) {
 		return state;
 	}
 
 	mailsrv_qname_t qname;
-	if (!mailsrv_qname_parse(qdata->name, &qname)) {
+	if (!qname_parse(qdata->name, &qname)) {
 		return state;
 	}
 	// Without a configured host, autoconfig.D is a name like any other.
@@ -263,7 +296,7 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	// looked up only if the zone may have such domains (a zone whose only
 	// mail domain is its apex: any other name, as in a random-name flood).
 	const uint8_t *domain = qname.domain;
-	size_t domain_size = knot_dname_size(domain);
+	size_t domain_size = mailsrv_name_size(domain);
 	if (domain_size < zone->apex_size ||
 	    (domain_size > zone->apex_size && zone->domains != MAILSRV_DOMAINS_ANY)) {
 		return state;
@@ -275,21 +308,18 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	// of a zone whose only mail domain it is, with the configured target,
 	// needs no lookup: a name of the apex's size in the zone is the apex.
 	const mailsrv_target_t *target = NULL;
-	uint8_t lower[KNOT_DNAME_MAXLEN];
 	if (zone->domains != MAILSRV_DOMAINS_APEX_DEFAULT &&
 	    !mailsrv_table_lookup(zone->table, domain, domain_size, &target)) {
-		if (!has_upper(domain, domain_size)) {
+		const uint8_t *lower = lower_copy(pkt, domain, domain_size);
+		if (lower == domain || lower == NULL ||
+		    !mailsrv_table_lookup(zone->table, lower, domain_size, &target)) {
 			return state;
 		}
-		knot_dname_copy_lower(lower, domain);
 		domain = lower;
-		if (!mailsrv_table_lookup(zone->table, domain, domain_size, &target)) {
-			return state;
-		}
 	}
 
 	uint16_t qtype = knot_pkt_qtype(qdata->query);
-	answered->action = mailsrv_action(conf, state, qtype, &qname, target == &mailsrv_ancestor);
+	answered->action = action(conf, state, qtype, &qname, target == &mailsrv_ancestor);
 	answered->service = qname.service;
 	if (answered->action == MAILSRV_KEEP) {
 		return state;
@@ -303,14 +333,13 @@ knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
 	}
 
 	// Names written into records are lower case, also the apex not looked up.
-	if (zone->domains == MAILSRV_DOMAINS_APEX_DEFAULT && has_upper(domain, domain_size)) {
-		knot_dname_copy_lower(lower, domain);
-		domain = lower;
+	if (zone->domains == MAILSRV_DOMAINS_APEX_DEFAULT) {
+		domain = lower_copy(pkt, domain, domain_size);
 	}
 
 	// The record must live as long as the packet: the per-query pool.
 	knot_rdata_t *rdata = pkt->mm.alloc(pkt->mm.ctx, knot_rdata_size(MAILSRV_RDATA_MAX));
-	if (rdata == NULL) {
+	if (rdata == NULL || domain == NULL) {
 		qdata->rcode = KNOT_RCODE_SERVFAIL;
 		return KNOTD_IN_STATE_ERROR;
 	}

@@ -34,6 +34,8 @@ typedef struct {
 	const mailsrv_target_t *autoconfig;   /*!< CNAME target of autoconfig.D (or NULL). */
 	const mailsrv_target_t *autodiscover; /*!< CNAME target of autodiscover.D (or NULL). */
 	const uint8_t *txt[MAILSRV_SERVICE_COUNT]; /*!< TXT rdata at the service names (or NULL). */
+	uint64_t service_lengths; /*!< Bit per length of the labels of the services
+	                               answered (mailsrv_answer_prepare()). */
 	knot_rdata_t *srv[MAILSRV_SERVICE_COUNT]; /*!< SRV rdata of each enabled service
 	                                               for domains without their own
 	                                               target, if that target is absolute
@@ -114,11 +116,15 @@ typedef struct {
 	int service;              /*!< Catalog index (SRV, unavailable, TXT answers). */
 } mailsrv_answered_t;
 
+/*! \brief The label _tcp. */
+#define MAILSRV_LABEL_TCP	(const uint8_t *)"\x04""_tcp"
+
 /*!
  * \brief Builds the SRV rdata of every enabled service whose target for
  *        domains without their own (the service's or the configured one) is
  *        absolute, once, so that such a query only points at it. A relative
- *        target differs per domain and is built per query.
+ *        target differs per domain and is built per query. Notes the lengths
+ *        of the labels of the services answered.
  *
  * \return KNOT_EOK, KNOT_ENOMEM.
  */
@@ -136,13 +142,53 @@ typedef struct {
 } mailsrv_answer_zone_t;
 
 /*!
+ * \brief Can the name be a mail name of the zone? Where the zone's mail
+ *        domains are known, most names that are not (a random-name flood, an
+ *        unknown '_x._tcp' name) leave here, without a call.
+ */
+static inline bool mailsrv_answer_may(const mailsrv_answer_conf_t *conf,
+                                      const mailsrv_answer_zone_t *zone, const uint8_t *name)
+{
+	switch (zone->domains) {
+	case MAILSRV_DOMAINS_ANY:
+		return true;
+	case MAILSRV_DOMAINS_NONE:
+		return false;
+	default:
+		// The apex alone, which the zone has: only names with a first
+		// label of '_tcp' or a service's, or of a configured host.
+		if (name[0] == 0 || name[1] != '_') {
+			return name[0] != 0 &&
+			       (conf->autoconfig != NULL || conf->autodiscover != NULL);
+		}
+		return (conf->service_lengths >> name[0] & 1) ||
+		       mailsrv_label_is(name, MAILSRV_LABEL_TCP);
+	}
+}
+
+/*! \brief mailsrv_answer() for a name that may be a mail name. */
+knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
+                                     const mailsrv_answer_zone_t *zone,
+                                     knotd_in_state_t state, knot_pkt_t *pkt,
+                                     knotd_qdata_t *qdata, mailsrv_answered_t *answered);
+
+/*!
  * \brief The ANSWER-stage hook body.
  *
  * \note Runs inside knotd's RCU read-side critical section.
  *
  * \param answered  Output: what was answered.
  */
-knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
-                                const mailsrv_answer_zone_t *zone,
-                                knotd_in_state_t state, knot_pkt_t *pkt,
-                                knotd_qdata_t *qdata, mailsrv_answered_t *answered);
+static inline knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
+                                              const mailsrv_answer_zone_t *zone,
+                                              knotd_in_state_t state, knot_pkt_t *pkt,
+                                              knotd_qdata_t *qdata,
+                                              mailsrv_answered_t *answered)
+{
+	answered->action = MAILSRV_KEEP;
+	if (!mailsrv_answer_may(conf, zone, qdata->name)) {
+		return state;
+	}
+
+	return mailsrv_answer_name(conf, zone, state, pkt, qdata, answered);
+}

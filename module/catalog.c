@@ -68,11 +68,12 @@ static void index_by_length(void)
 	}
 }
 
-int mailsrv_catalog_find(const uint8_t *label)
+/*! \brief The service of a label among those in \a set (not inlined: a label
+ *         of no service's length needs no stack frame). */
+__attribute__((noinline))
+static int find_among(const uint8_t *label, unsigned set)
 {
-	// On the query path: compare in place, no lower-case copy. A label is at
-	// most 63 bytes long; the mask only keeps a wrong one inside the index.
-	for (unsigned set = by_length[label[0] & 63]; set != 0; set &= set - 1) {
+	for (; set != 0; set &= set - 1) {
 		int i = __builtin_ctz(set);
 		if (mailsrv_label_is(label, mailsrv_catalog[i].label)) {
 			return i;
@@ -80,6 +81,15 @@ int mailsrv_catalog_find(const uint8_t *label)
 	}
 
 	return -1;
+}
+
+int mailsrv_catalog_find(const uint8_t *label)
+{
+	// On the query path: compare in place, no lower-case copy. A label is at
+	// most 63 bytes long; the mask only keeps a wrong one inside the index.
+	unsigned set = by_length[label[0] & 63];
+
+	return set != 0 ? find_among(label, set) : -1;
 }
 
 mailsrv_record_t mailsrv_catalog_record(int index)

@@ -44,6 +44,18 @@ typedef struct {
 	uint8_t wire[];    /*!< Absolute name, or the labels to put before the domain. */
 } mailsrv_target_t;
 
+/*! \brief Wire size of an uncompressed name: knot_dname_size() without
+ *         the call, for the query path. */
+static inline size_t mailsrv_name_size(const uint8_t *name)
+{
+	size_t size = 1;
+	for (; *name != 0; name += *name + 1) {
+		size += *name + 1;
+	}
+
+	return size;
+}
+
 /*! \brief Bytes of a target object (flag, size and wire). */
 static inline size_t mailsrv_target_bytes(const mailsrv_target_t *target)
 {

@@ -214,7 +214,7 @@ int main(int argc, char **argv)
 	size_t mark = test_pool_used(); // The response packet stays.
 
 	mailsrv_answer_zone_t zone = { table, knot_dname_size((const uint8_t *)"\x07""example"),
-	                               true };
+	                               MAILSRV_DOMAINS_ANY };
 	run(&conf, &zone, queries, resp, mark, QUERIES, true); // Warm-up, and a check.
 	CALLGRIND_START_INSTRUMENTATION;
 	double with_answer = run(&conf, &zone, queries, resp, mark, calls, true);

@@ -257,7 +257,7 @@ static void run(const request_t *req, knotd_in_state_t state, knotd_query_proto_
 
 	rcu_read_lock();
 	mailsrv_answered_t answered;
-	mailsrv_answer_zone_t zone = { table, req->apex_size, true };
+	mailsrv_answer_zone_t zone = { table, req->apex_size, MAILSRV_DOMAINS_ANY };
 	knotd_in_state_t next = mailsrv_answer(&req->conf, &zone, state, resp, &qdata, &answered);
 	rcu_read_unlock();
 

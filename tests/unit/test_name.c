@@ -55,6 +55,19 @@ static const name_case_t cases[] = {
 	  NULL, 0, false, "label longer than 63 bytes" },
 };
 
+/*! \brief The inline name size is libknot's. */
+static void test_name_size(void **state)
+{
+	(void)state;
+	const char *names[] = { ".", "com.", "example.com.", "_imaps._tcp.d0000001.example.",
+	                        "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z." };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		uint8_t wire[KNOT_DNAME_MAXLEN];
+		assert_non_null(knot_dname_from_str(wire, names[i], sizeof(wire)));
+		assert_int_equal(mailsrv_name_size(wire), knot_dname_size(wire));
+	}
+}
+
 static void test_parse_table(void **state)
 {
 	(void)state;
@@ -178,6 +191,7 @@ static void test_target_new(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_name_size),
 		cmocka_unit_test(test_parse_table),
 		cmocka_unit_test(test_length_limits),
 		cmocka_unit_test(test_from_wire),
