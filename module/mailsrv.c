@@ -83,18 +83,14 @@ int mailsrv_conf_check(knotd_conf_check_args_t *args)
 	const mailsrv_settings_t *settings;
 	check_err[0] = '\0';
 	int ret = mailsrv_settings_get(&settings, get_check_item, args, check_err);
+	if (ret == KNOT_EOK) {
+		// What load() will read in the configuration being checked.
+		mailsrv_settings_expect(settings, args->id, args->id_len);
+	}
 	if (ret == KNOT_EOK && is_conf_check()) {
-		mailsrv_sources_t sources;
-		knotd_conf_t domains, files;
-		ret = mailsrv_sources_read(&sources, &domains, &files, get_check_item, args);
-		if (ret == KNOT_EOK) {
-			mailsrv_list_conf_t conf = { .sources = &sources,
-			                             .target = settings->longest_relative };
-			ret = mailsrv_registry_check(&conf, check_err);
-			mailsrv_sources_deinit(&sources);
-			knotd_conf_free(&domains);
-			knotd_conf_free(&files);
-		}
+		mailsrv_list_conf_t conf = { .sources = &settings->sources,
+		                             .target = settings->longest_relative };
+		ret = mailsrv_registry_check(&conf, check_err);
 		if (ret != KNOT_EOK && ret != KNOT_ENOMEM && is_service_start()) {
 			fprintf(stderr, "warning: mod-mailsrv[%.*s]: domain list refused (%s), "
 			        "knotd answers from the last good list\n", (int)args->id_len,
@@ -225,6 +221,9 @@ static const char *age_text(time_t when, char *buf, size_t size)
 static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
                       const mailsrv_shared_info_t *info)
 {
+	if (info->outcome == MAILSRV_SHARED && info->unfit[0] == '\0') {
+		return; // Nothing to say, for every zone of the list.
+	}
 	char desc[256], age[64];
 	mailsrv_sources_describe(sources, desc, sizeof(desc));
 
@@ -266,7 +265,6 @@ static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
 		              "previous list of %zu domains", info->domains);
 		break;
 	default:
-		knotd_mod_log(mod, LOG_DEBUG, "domain list shared, domains %zu", info->domains);
 		break;
 	}
 
@@ -287,7 +285,7 @@ static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
 }
 
 /*! \brief knotd's database storage, where the list's snapshots are kept. */
-static const char *storage_dir(knotd_mod_t *mod)
+static const char *storage_dir(void *mod)
 {
 	knotd_conf_t val = knotd_conf(mod, (const yp_name_t *)"\x08""database",
 	                              (const yp_name_t *)"\x07""storage", NULL);
@@ -297,31 +295,22 @@ static const char *storage_dir(knotd_mod_t *mod)
 /*! \brief Gets the shared domain table of the instance's sources. */
 static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 {
-	mailsrv_sources_t sources;
-	knotd_conf_t domains, files;
+	const mailsrv_settings_t *settings = inst->settings;
+	mailsrv_list_conf_t conf = {
+		.sources = &settings->sources,
+		.target = settings->longest_relative,
+		.removal_limit = settings->removal_limit,
+		.storage = storage_dir,
+		.storage_ctx = mod,
+		.epoch = mailsrv_settings_checks(),
+	};
 	mailsrv_shared_info_t info = { 0 };
-
-	int ret = mailsrv_sources_read(&sources, &domains, &files, get_mod_item, mod);
-	if (ret == KNOT_EOK) {
-		mailsrv_list_conf_t conf = {
-			.sources = &sources,
-			.target = inst->settings->longest_relative,
-			.removal_limit = inst->settings->removal_limit,
-			.storage = storage_dir(mod),
-		};
-		ret = mailsrv_registry_get(&conf, &inst->shared, &info);
-		if (ret == KNOT_EOK) {
-			log_table(mod, &sources, &info);
-		}
-		mailsrv_sources_deinit(&sources);
-		knotd_conf_free(&domains);
-		knotd_conf_free(&files);
-	}
-
+	int ret = mailsrv_registry_get(&conf, &inst->shared, &info);
 	if (ret != KNOT_EOK) {
 		knotd_mod_log(mod, LOG_ERR, "failed to load domain list (%s)", knot_strerror(ret));
 		return ret;
 	}
+	log_table(mod, &settings->sources, &info);
 	inst->table = mailsrv_shared_table(inst->shared);
 	inst->zone.notify = show_list_status;
 
@@ -336,8 +325,13 @@ int mailsrv_load(knotd_mod_t *mod)
 	}
 	inst->mod = mod;
 
+	// The zone's module list, for the checks and the section's id.
+	knotd_conf_t modules = mailsrv_zone_modules(mod);
+	size_t id_len = 0;
+	const uint8_t *id = mailsrv_zone_module_id(&modules, &id_len);
+
 	char err[MAILSRV_ERR_SIZE];
-	int ret = mailsrv_settings_get(&inst->settings, get_mod_item, mod, err);
+	int ret = mailsrv_settings_get_id(&inst->settings, id, id_len, get_mod_item, mod, err);
 	if (ret == KNOT_EINVAL) {
 		knotd_mod_log(mod, LOG_ERR, "invalid configuration (%s)", err);
 	}
@@ -350,11 +344,13 @@ int mailsrv_load(knotd_mod_t *mod)
 		ret = load_table(mod, inst);
 	}
 	if (ret != KNOT_EOK) {
+		knotd_conf_free(&modules);
 		instance_free(inst);
 		return ret;
 	}
 
-	mailsrv_check_zone(mod, &inst->settings->answer);
+	mailsrv_check_zone(mod, &modules, &inst->settings->answer);
+	knotd_conf_free(&modules);
 	knotd_mod_ctx_set(mod, inst);
 
 	// Last: knotd keeps hooks of a failed load() registered.

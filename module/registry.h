@@ -74,7 +74,13 @@ typedef struct {
 	const mailsrv_target_t *target; /*!< The longest relative configured target: it
 	                                     must fit every domain without its own (or NULL). */
 	unsigned removal_limit;         /*!< Percent of a list a change may remove. */
-	const char *storage;            /*!< knotd's storage: snapshots go below it (NULL: none). */
+	/*! knotd's storage: snapshots go below it (NULL: none); asked only when a
+	    table is built (a configuration read costs every zone). */
+	const char *(*storage)(void *ctx);
+	void *storage_ctx;
+	/*! Which configuration loads the table: loads of one that come right
+	    after each other share a look at the files (the zones of a reload). */
+	unsigned long epoch;
 } mailsrv_list_conf_t;
 
 /*! \brief A list a change may not remove more than the limit of is this long. */

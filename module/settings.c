@@ -143,9 +143,20 @@ typedef struct settings {
 	uint8_t *txt[MAILSRV_SERVICE_COUNT];                   /*!< Owned TXT rdata. */
 } settings_t;
 
-/*! \brief Settings in use, and their lock (load() and the check may run in
- *         several threads). */
+/*! \brief The settings of a section id, expected or known. */
+typedef struct section {
+	struct section *next;
+	uint8_t *id;
+	size_t id_len;
+	settings_t *settings; /*!< A reference. */
+	bool known;           /*!< Read by load() as the check expected them. */
+} section_t;
+
+/*! \brief Settings in use and sections, and their lock (load() and the check
+ *         may run in several threads). */
 static settings_t *shared_settings;
+static section_t *sections;
+static unsigned long checks;
 static pthread_mutex_t settings_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*!
@@ -264,9 +275,43 @@ static int read_path(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
 	return KNOT_EOK;
 }
 
+/*! \brief Keeps copies of the sources of the section. */
+static int read_sources(settings_t *settings, mailsrv_conf_get_f get, void *ctx)
+{
+	mailsrv_sources_t *sources = &settings->pub.sources;
+	knotd_conf_t domains = get(ctx, MOD_DOMAIN);
+	knotd_conf_t files = get(ctx, MOD_DOMAIN_FILE);
+	sources->domains = calloc(domains.count + 1, sizeof(*sources->domains));
+	sources->files = calloc(files.count + 1, sizeof(*sources->files));
+	int ret = (sources->domains != NULL && sources->files != NULL) ? KNOT_EOK : KNOT_ENOMEM;
+	for (size_t i = 0; i < domains.count && ret == KNOT_EOK; i++) {
+		sources->domains[i] = knot_dname_copy(domains.multi[i].dname, NULL);
+		ret = (sources->domains[i] != NULL) ? KNOT_EOK : KNOT_ENOMEM;
+		sources->domain_count += (ret == KNOT_EOK);
+	}
+	for (size_t i = 0; i < files.count && ret == KNOT_EOK; i++) {
+		sources->files[i] = strdup(files.multi[i].string);
+		ret = (sources->files[i] != NULL) ? KNOT_EOK : KNOT_ENOMEM;
+		sources->file_count += (ret == KNOT_EOK);
+	}
+	knotd_conf_free(&domains);
+	knotd_conf_free(&files);
+
+	return ret;
+}
+
 /*! \brief Frees settings that no zone uses. */
 static void settings_free(settings_t *settings)
 {
+	mailsrv_sources_t *sources = &settings->pub.sources;
+	for (size_t i = 0; i < sources->domain_count; i++) {
+		free((void *)sources->domains[i]);
+	}
+	for (size_t i = 0; i < sources->file_count; i++) {
+		free((void *)sources->files[i]);
+	}
+	free(sources->domains);
+	free(sources->files);
 	mailsrv_answer_unprepare(&settings->pub.answer);
 	for (size_t i = 0; i < sizeof(settings->targets) / sizeof(settings->targets[0]); i++) {
 		free(settings->targets[i]);
@@ -321,6 +366,9 @@ static int settings_read(settings_t *settings, mailsrv_conf_get_f get, void *ctx
 	if (ret == KNOT_EOK) {
 		ret = mailsrv_answer_prepare(answer);
 	}
+	if (ret == KNOT_EOK) {
+		ret = read_sources(settings, get, ctx);
+	}
 
 	return ret;
 }
@@ -360,30 +408,18 @@ static void key_add_value(key_buf_t *key, yp_type_t type, const knotd_conf_val_t
 	case YP_TBOOL:
 		key_add(key, &val->boolean, sizeof(val->boolean));
 		break;
+	case YP_TDNAME:
+		key_add(key, val->dname, knot_dname_size(val->dname));
+		break;
 	default: // YP_TOPT
 		key_add(key, &val->option, sizeof(val->option));
 		break;
 	}
 }
 
-/*! \brief Is the item one of the list's sources? */
-static bool is_source(const yp_name_t *name)
-{
-	const char *sources[] = { MOD_DOMAIN, MOD_DOMAIN_FILE };
-	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
-		if (name[0] == (uint8_t)sources[i][0] &&
-		    memcmp(name + 1, sources[i] + 1, name[0]) == 0) {
-			return true;
-		}
-	}
-
-	return false;
-}
-
 /*!
- * \brief The values of a section that make its settings: every item but the
- *        sources (the registry tells lists apart), in the order of the
- *        schema, each with its count (a default counts 0).
+ * \brief The values of a section that make its settings: every item, in the
+ *        order of the schema, each with its count (a default counts 0).
  */
 static int section_key(key_buf_t *key, mailsrv_conf_get_f get, void *ctx)
 {
@@ -391,9 +427,6 @@ static int section_key(key_buf_t *key, mailsrv_conf_get_f get, void *ctx)
 	key->room = 256;
 	key->data = malloc(key->room);
 	for (const yp_item_t *item = mailsrv_schema; item->name != NULL; item++) {
-		if (is_source(item->name)) {
-			continue;
-		}
 		knotd_conf_t val = get(ctx, item->name);
 		key_add(key, &val.count, sizeof(val.count));
 		if (item->flags & YP_FMULTI) {
@@ -452,16 +485,10 @@ int mailsrv_settings_get(const mailsrv_settings_t **out, mailsrv_conf_get_f get,
 	return ret;
 }
 
-void mailsrv_settings_put(const mailsrv_settings_t *pub)
+/*! \brief Drops a reference (under the lock); the last one frees them. */
+static void settings_unref(settings_t *settings)
 {
-	if (pub == NULL) {
-		return;
-	}
-	settings_t *settings = caa_container_of(pub, settings_t, pub);
-
-	pthread_mutex_lock(&settings_lock);
 	if (--settings->refs > 0) {
-		pthread_mutex_unlock(&settings_lock);
 		return;
 	}
 	settings_t **link = &shared_settings;
@@ -469,40 +496,118 @@ void mailsrv_settings_put(const mailsrv_settings_t *pub)
 		link = &(*link)->next;
 	}
 	*link = settings->next;
-	pthread_mutex_unlock(&settings_lock);
-
 	settings_free(settings);
 }
 
-int mailsrv_sources_read(mailsrv_sources_t *sources, knotd_conf_t *domains,
-                         knotd_conf_t *files, mailsrv_conf_get_f get, void *ctx)
+void mailsrv_settings_put(const mailsrv_settings_t *pub)
 {
-	*domains = get(ctx, MOD_DOMAIN);
-	*files = get(ctx, MOD_DOMAIN_FILE);
-	sources->domain_count = domains->count;
-	sources->file_count = files->count;
-	sources->domains = calloc(domains->count + 1, sizeof(*sources->domains));
-	sources->files = calloc(files->count + 1, sizeof(*sources->files));
-	if (sources->domains == NULL || sources->files == NULL) {
-		mailsrv_sources_deinit(sources);
-		knotd_conf_free(domains);
-		knotd_conf_free(files);
-		return KNOT_ENOMEM;
+	if (pub == NULL) {
+		return;
 	}
-	for (size_t i = 0; i < domains->count; i++) {
-		sources->domains[i] = domains->multi[i].dname;
-	}
-	for (size_t i = 0; i < files->count; i++) {
-		sources->files[i] = files->multi[i].string;
-	}
-
-	return KNOT_EOK;
+	pthread_mutex_lock(&settings_lock);
+	settings_unref(caa_container_of(pub, settings_t, pub));
+	pthread_mutex_unlock(&settings_lock);
 }
 
-void mailsrv_sources_deinit(mailsrv_sources_t *sources)
+
+/*! \brief The section of an id (under the lock), NULL if none. */
+static section_t *section_find(const uint8_t *id, size_t id_len)
 {
-	free(sources->domains);
-	free(sources->files);
-	sources->domains = NULL;
-	sources->files = NULL;
+	section_t *section = sections;
+	while (section != NULL && (section->id_len != id_len ||
+	                           memcmp(section->id, id, id_len) != 0)) {
+		section = section->next;
+	}
+
+	return section;
+}
+
+/*! \brief Binds settings to an id, replacing what it had (under the lock). */
+static void section_bind(const uint8_t *id, size_t id_len, settings_t *settings, bool known)
+{
+	section_t *section = section_find(id, id_len);
+	if (section == NULL) {
+		if ((section = calloc(1, sizeof(*section))) == NULL ||
+		    (section->id = malloc(id_len)) == NULL) {
+			free(section);
+			return; // Nothing known: every load() reads its section.
+		}
+		memcpy(section->id, id, id_len);
+		section->id_len = id_len;
+		section->next = sections;
+		sections = section;
+	}
+	settings->refs++;
+	if (section->settings != NULL) {
+		settings_unref(section->settings);
+	}
+	section->settings = settings;
+	section->known = known;
+}
+
+void mailsrv_settings_expect(const mailsrv_settings_t *pub, const uint8_t *id, size_t id_len)
+{
+	pthread_mutex_lock(&settings_lock);
+	section_bind(id, id_len, caa_container_of(pub, settings_t, pub), false);
+	checks++;
+	pthread_mutex_unlock(&settings_lock);
+}
+
+unsigned long mailsrv_settings_checks(void)
+{
+	pthread_mutex_lock(&settings_lock);
+	unsigned long count = checks;
+	pthread_mutex_unlock(&settings_lock);
+
+	return count;
+}
+
+int mailsrv_settings_get_id(const mailsrv_settings_t **out, const uint8_t *id,
+                            size_t id_len, mailsrv_conf_get_f get, void *ctx,
+                            char err[MAILSRV_ERR_SIZE])
+{
+	if (id != NULL) {
+		pthread_mutex_lock(&settings_lock);
+		section_t *section = section_find(id, id_len);
+		if (section != NULL && section->known) {
+			section->settings->refs++;
+			*out = &section->settings->pub;
+			pthread_mutex_unlock(&settings_lock);
+			return KNOT_EOK;
+		}
+		pthread_mutex_unlock(&settings_lock);
+	}
+
+	int ret = mailsrv_settings_get(out, get, ctx, err);
+	if (ret == KNOT_EOK && id != NULL) {
+		// Known once read as expected (equal values share one object), or
+		// when nothing is expected (knotd from a configuration database runs
+		// no check at start-up). Read otherwise, the expected settings are
+		// those of a configuration still to come.
+		settings_t *settings = caa_container_of(*out, settings_t, pub);
+		pthread_mutex_lock(&settings_lock);
+		section_t *section = section_find(id, id_len);
+		if (section == NULL || section->settings == settings) {
+			section_bind(id, id_len, settings, true);
+		}
+		pthread_mutex_unlock(&settings_lock);
+	}
+
+	return ret;
+}
+
+/*! \brief Lets go of the sections when the process ends: knotd has unloaded
+ *         every instance by then, so nothing else is left. */
+__attribute__((destructor))
+static void sections_free(void)
+{
+	pthread_mutex_lock(&settings_lock);
+	while (sections != NULL) {
+		section_t *section = sections;
+		sections = section->next;
+		settings_unref(section->settings);
+		free(section->id);
+		free(section);
+	}
+	pthread_mutex_unlock(&settings_lock);
 }

@@ -10,8 +10,10 @@
  *        load(), so that both apply the same rules.
  *
  * Sections are told apart by their values (knotd gives a module no identity
- * of its section): every item but the sources, in the order of the schema.
- * Equal values mean equal answers, so sharing them is always right.
+ * of its section): every item, in the order of the schema. Equal values mean
+ * equal answers, so sharing them is always right. Reading a section costs
+ * every zone (a configuration read is a database lookup), so a zone whose
+ * section is known by its id reads none of it (mailsrv_settings_get_id()).
  */
 
 #pragma once
@@ -35,6 +37,7 @@ typedef knotd_conf_t (*mailsrv_conf_get_f)(void *ctx, const yp_name_t *item);
 typedef struct {
 	mailsrv_answer_conf_t answer;             /*!< Prepared (mailsrv_answer_prepare()). */
 	const mailsrv_target_t *longest_relative; /*!< Longest relative SRV target (or NULL). */
+	mailsrv_sources_t sources;                /*!< Where the list comes from. */
 	unsigned removal_limit;  /*!< Percent of the list a change may remove. */
 	bool statistics;         /*!< Counters in 'knotc zone-stats'. */
 } mailsrv_settings_t;
@@ -54,23 +57,32 @@ int mailsrv_settings_get(const mailsrv_settings_t **settings, mailsrv_conf_get_f
                          void *ctx, char err[MAILSRV_ERR_SIZE]);
 
 /*!
+ * \brief Gets the settings of an instance's section \a id (the id of the
+ *        zone's only mod-mailsrv instance, or NULL): those this id is known
+ *        to have in the configuration in use, without reading them again;
+ *        else as mailsrv_settings_get().
+ *
+ * knotd runs the configuration check of a section before any module of a
+ * configuration that changed it is loaded (doc/knotd-facts.md). The check
+ * tells what the section is expected to read (mailsrv_settings_expect());
+ * the first load() that reads the same makes it known, so that every
+ * other zone of the section reads nothing of it.
+ */
+int mailsrv_settings_get_id(const mailsrv_settings_t **settings, const uint8_t *id,
+                            size_t id_len, mailsrv_conf_get_f get, void *ctx,
+                            char err[MAILSRV_ERR_SIZE]);
+
+/*! \brief Tells the settings the check read for the section \a id. */
+void mailsrv_settings_expect(const mailsrv_settings_t *settings, const uint8_t *id,
+                             size_t id_len);
+
+/*! \brief How many checks knotd has run: a new configuration comes after a
+ *         change of it. */
+unsigned long mailsrv_settings_checks(void);
+
+/*!
  * \brief Drops a reference; the last one frees the settings.
  *
  * \note No reader may use them any more (after a grace period).
  */
 void mailsrv_settings_put(const mailsrv_settings_t *settings);
-
-/*!
- * \brief Reads the domain sources of a section.
- *
- * \param sources  Output (free with mailsrv_sources_deinit()).
- * \param domains  Output: the 'domain' values (free with knotd_conf_free()).
- * \param files    Output: the 'domain-file' values (likewise).
- *
- * \return KNOT_EOK, KNOT_ENOMEM.
- */
-int mailsrv_sources_read(mailsrv_sources_t *sources, knotd_conf_t *domains,
-                         knotd_conf_t *files, mailsrv_conf_get_f get, void *ctx);
-
-/*! \brief Frees the arrays of sources (not the values). */
-void mailsrv_sources_deinit(mailsrv_sources_t *sources);

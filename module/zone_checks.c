@@ -56,7 +56,32 @@ static bool answers_txt(const mailsrv_answer_conf_t *answer)
 	return false;
 }
 
-void mailsrv_check_zone(knotd_mod_t *mod, const mailsrv_answer_conf_t *answer)
+knotd_conf_t mailsrv_zone_modules(knotd_mod_t *mod)
+{
+	return knotd_conf_zone(mod, C_MODULE, knotd_mod_zone(mod));
+}
+
+const uint8_t *mailsrv_zone_module_id(const knotd_conf_t *modules, size_t *len)
+{
+	const uint8_t *id = NULL;
+	for (size_t i = 0; i < modules->count; i++) {
+		const knotd_conf_val_t *ref = &modules->multi[i];
+		if (!ref_is(ref, MAILSRV_NAME)) {
+			continue;
+		}
+		size_t name_size = 1 + ref->data[0];
+		if (id != NULL || ref->data_len <= name_size) {
+			return NULL; // Two instances, or one without an id.
+		}
+		id = ref->data + name_size;
+		*len = ref->data_len - name_size;
+	}
+
+	return id;
+}
+
+void mailsrv_check_zone(knotd_mod_t *mod, const knotd_conf_t *modules,
+                        const mailsrv_answer_conf_t *answer)
 {
 	const knot_dname_t *zone = knotd_mod_zone(mod);
 
@@ -68,10 +93,9 @@ void mailsrv_check_zone(knotd_mod_t *mod, const mailsrv_answer_conf_t *answer)
 	}
 
 	// Hooks of one stage run in the order of the zone's 'module' list.
-	knotd_conf_t refs = knotd_conf_zone(mod, C_MODULE, zone);
 	bool mailsrv_seen = false;
-	for (size_t i = 0; i < refs.count; i++) {
-		const knotd_conf_val_t *ref = &refs.multi[i];
+	for (size_t i = 0; i < modules->count; i++) {
+		const knotd_conf_val_t *ref = &modules->multi[i];
 		if (ref_is(ref, MAILSRV_NAME)) {
 			mailsrv_seen = true;
 		} else if (ref_is(ref, ONLINESIGN_NAME) && !mailsrv_seen) {
@@ -92,7 +116,6 @@ void mailsrv_check_zone(knotd_mod_t *mod, const mailsrv_answer_conf_t *answer)
 			}
 		}
 	}
-	knotd_conf_free(&refs);
 }
 
 void mailsrv_check_knotd(knotd_mod_t *mod)

@@ -19,13 +19,26 @@
 
 #include "module/answer.h"
 
+/*! \brief The zone's 'module' item (free with knotd_conf_free()). */
+knotd_conf_t mailsrv_zone_modules(knotd_mod_t *mod);
+
+/*!
+ * \brief The section id of the zone's mod-mailsrv instance, if it has only
+ *        one (with an id): so it is the instance's.
+ *
+ * \return The id (\a len bytes, in \a modules), NULL if not known.
+ */
+const uint8_t *mailsrv_zone_module_id(const knotd_conf_t *modules, size_t *len);
+
 /*!
  * \brief Logs a warning for each such problem of the instance's zone.
  *
- * \param answer  The instance's answer settings (TXT records need TXT in
- *                the NSEC bitmap too).
+ * \param modules  The zone's 'module' item.
+ * \param answer   The instance's answer settings (TXT records need TXT in
+ *                 the NSEC bitmap too).
  */
-void mailsrv_check_zone(knotd_mod_t *mod, const mailsrv_answer_conf_t *answer);
+void mailsrv_check_zone(knotd_mod_t *mod, const knotd_conf_t *modules,
+                        const mailsrv_answer_conf_t *answer);
 
 /*! \brief Logs a warning about knotd bugs that take the module away. */
 void mailsrv_check_knotd(knotd_mod_t *mod);

@@ -229,6 +229,27 @@ class SharedSettings(harness.DnsTestCase):
         finally:
             knot.cleanup()
 
+    def test_refused_reload_keeps_settings(self):
+        """A reload refused by a later section's check applies nothing: a
+        zone reloaded afterwards reads the settings in use, not those the
+        refused configuration would have had."""
+        knot = harness.Knot({"a1.test": (zone("a1.test"), ["mod-mailsrv/a"])})
+        try:
+            knot.modules = self.sections("")
+            knot.start()
+            self.srv(knot, "a1.test", 600, 10)
+            knot.modules = (self.sections("").replace("ttl: 600", "ttl: 900", 1) +
+                            "  - id: bad\n    ttl: 60\n")  # no target: refused
+            knot.write_config()
+            res = knot.knotc("reload")
+            self.assertNotEqual(res.returncode, 0, res.stdout)
+            self.srv(knot, "a1.test", 600, 10)
+            res = knot.knotc("-b", "-f", "zone-reload", "a1.test")
+            self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+            self.srv(knot, "a1.test", 600, 10)
+        finally:
+            knot.cleanup()
+
 
 class IdnErrors(harness.DnsTestCase):
     def test_invalid_idn_is_named(self):

@@ -100,13 +100,33 @@ static const char *snapshot_file(void)
 	return file;
 }
 
+static const char *storage(void *ctx)
+{
+	(void)ctx;
+	return dir;
+}
+
 static mailsrv_list_conf_t list_conf(const mailsrv_sources_t *src)
 {
 	return (mailsrv_list_conf_t){ .sources = src, .removal_limit = removal_limit,
-	                              .storage = dir };
+	                              .storage = storage };
 }
 
 static const mailsrv_target_t *conf_target;
+
+/*! \brief Waits until a get looks at the files again: loads closer than
+ *         5 ms to the last one share its look (registry.c, LOOK_SHARED_NS). */
+static void new_look(void)
+{
+	static struct timespec last;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long ms = (now.tv_sec - last.tv_sec) * 1000LL + (now.tv_nsec - last.tv_nsec) / 1000000;
+	if (ms < 10) {
+		usleep((10 - ms) * 1000);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &last);
+}
 
 static mailsrv_shared_t *get(mailsrv_outcome_t outcome, mailsrv_shared_info_t *info)
 {
@@ -114,6 +134,7 @@ static mailsrv_shared_t *get(mailsrv_outcome_t outcome, mailsrv_shared_info_t *i
 	mailsrv_list_conf_t conf = list_conf(&src);
 	conf.target = conf_target;
 	mailsrv_shared_t *shared = NULL;
+	new_look();
 	assert_int_equal(mailsrv_registry_get(&conf, &shared, info), KNOT_EOK);
 	assert_int_equal(info->outcome, outcome);
 	return shared;
@@ -157,7 +178,23 @@ static void test_share_and_reload(void **state)
 
 	assert_target(mailsrv_shared_table(one), "b.example.", "pop");
 
-	for (int i = 0; i < 4; i++) {
+	// Loads right after a look at the files share it (the zones of one
+	// reload): a change made in between is seen by the next look.
+	write_list("a.example\n");
+	mailsrv_sources_t src = sources();
+	mailsrv_list_conf_t conf = list_conf(&src);
+	mailsrv_shared_t *four = NULL;
+	assert_int_equal(mailsrv_registry_get(&conf, &four, &info), KNOT_EOK);
+	assert_int_equal(info.outcome, MAILSRV_SHARED);
+	assert_int_equal(info.domains, 4);
+	mailsrv_registry_put(four);
+	get(MAILSRV_RELOADED, &info);
+	assert_int_equal(info.domains, 2);
+	write_list("a.example\nb.example pop\nc.example\n");
+	get(MAILSRV_RELOADED, &info);
+	assert_int_equal(mailsrv_registry_reads(), reads + 4);
+
+	for (int i = 0; i < 6; i++) {
 		mailsrv_registry_put(one);
 	}
 	rcu_barrier();
