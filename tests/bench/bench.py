@@ -190,11 +190,13 @@ class BenchKnot(harness.Knot):
     modules: 'synthrecord' (forward, one address range) or 'noudp' (knotd's
     floor: the least a zone module can cost)."""
 
-    def __init__(self, scenario, setup, full=True, wrapper=()):
+    def __init__(self, scenario, setup, full=True, wrapper=(), statistics=False, workers=1):
         super().__init__({}, explicit_module=(setup == "module"), wrapper=wrapper)
         self.scenario = scenario
         self.setup = setup
         self.full = full
+        self.statistics = statistics
+        self.workers = workers  # UDP and TCP workers each (None: knotd's default)
         self.startup = None
 
     def zone_file(self):
@@ -211,8 +213,10 @@ class BenchKnot(harness.Knot):
             "server:",
             "    listen: 127.0.0.1@%d" % self.port,
             "    rundir: %s" % self.dir,
-            "    udp-workers: 1",
-            "    tcp-workers: 1",
+        ]
+        if self.workers is not None:
+            lines += ["    udp-workers: %d" % self.workers, "    tcp-workers: %d" % self.workers]
+        lines += [
             "    background-workers: 1",
             "log:",
             "  - target: %s" % self.log_path,
@@ -234,6 +238,7 @@ class BenchKnot(harness.Knot):
                 "    domain-file: %s" % s.path("domains.txt" if self.full else "empty.txt"),
                 "    ttl: %d" % TTL,
                 "    service: [ %s ]" % ", ".join(s.service_names()),
+                "    statistics: %s" % ("on" if self.statistics else "off"),
             ]
         if self.setup == "synthrecord":
             lines += [
@@ -428,8 +433,8 @@ class Bench:
         self.log("%s: %s: static %s, module %s %s" % (scenario.name if scenario else "-",
                                                       figure, static, module, unit))
 
-    def start(self, scenario, setup, full=True, wrapper=()):
-        knot = BenchKnot(scenario, setup, full, wrapper)
+    def start(self, scenario, setup, full=True, wrapper=(), **options):
+        knot = BenchKnot(scenario, setup, full, wrapper, **options)
         self.running.append(knot)
         try:
             knot.start()
@@ -574,26 +579,34 @@ class Bench:
                  round((static_rss - empty["static"]) * 1024 / scenario.n),
                  round((module_rss - empty["module"]) * 1024 / scenario.n), "B")
 
-        reload_unchanged = self.reloads(scenario, static, module)
+        self.reloads(scenario, static, module)
         self.stop(static)
         self.stop(module)
-        if scenario.layout == "zones":
-            self.references(scenario, {"startup": module.startup, "rss": module_rss,
-                                       "reload": reload_unchanged})
 
-    def references(self, scenario, module):
+    def references(self, scenario):
         """Start-up, RSS and an unchanged reload of the same zones with none
         of the records: without a module, with mod-noudp (knotd's floor, the
-        least any zone module costs) and with mod-synthrecord; and what the
-        module costs per zone above that floor, its table included."""
+        least any zone module costs) and with mod-synthrecord, beside the
+        module; and what the module costs per zone above that floor, its
+        table included. Start-up times on a shared machine vary by a second
+        or more: every setup starts three times, in turn, and the median
+        counts."""
+        setups = (("static", False, "no module"), ("noudp", False, "mod-noudp"),
+                  ("synthrecord", False, "mod-synthrecord"), ("module", True, "mod-mailsrv"))
+        starts = {name: [] for _, _, name in setups}
         refs = {}
-        for setup, name in (("static", "no module"), ("noudp", "mod-noudp"),
-                            ("synthrecord", "mod-synthrecord")):
-            knot = self.start(scenario, setup, full=False)
-            refs[name] = {"startup": knot.startup, "rss": knot.rss_kib(),
-                          "reload": self.median_reload(knot)}
-            self.stop(knot)
-        for figure, key, unit, fmt in (("start-up to answers", "startup", "s", "%.2f"),
+        for rnd in range(3):
+            for setup, full, name in setups:
+                knot = self.start(scenario, setup, full=full)
+                starts[name].append(knot.startup)
+                if rnd == 2:
+                    refs[name] = {"rss": knot.rss_kib(), "reload": self.median_reload(knot)}
+                self.stop(knot)
+        for name in starts:
+            refs[name]["startup"] = statistics.median(starts[name])
+        self.log("%s start-up runs: %s" % (scenario.name, starts))
+        module = refs.pop("mod-mailsrv")
+        for figure, key, unit, fmt in (("start-up to answers, median of 3", "startup", "s", "%.2f"),
                                        ("RSS after load", "rss", "MiB", None),
                                        ("knotc reload, unchanged, median of 3", "reload", "s",
                                         "%.3f")):
@@ -606,6 +619,21 @@ class Bench:
                  "mod-mailsrv with its table (right)",
                  round((refs["mod-synthrecord"]["rss"] - floor) * 1024 / scenario.n),
                  round((module["rss"] - floor) * 1024 / scenario.n), "B", ratio=False)
+
+    def counters(self, scenario):
+        """What 'statistics: on' costs every zone, with knotd's default
+        worker counts (knotd keeps module counters per zone and thread)."""
+        rss = {}
+        for statistics in (False, True):
+            knot = self.start(scenario, "module", statistics=statistics, workers=None)
+            rss[statistics] = knot.rss_kib()
+            threads = len(os.listdir("/proc/%d/task" % knot.proc.pid))
+            self.stop(knot)
+        self.row(scenario, "RSS with knotd's default workers (%d threads in all): "
+                 "statistics off (left), on (right)" % threads, round(rss[False] / 1024, 1),
+                 round(rss[True] / 1024, 1), "MiB")
+        self.row(scenario, "bytes per zone of 'statistics: on', default workers", "-",
+                 round((rss[True] - rss[False]) * 1024 / scenario.n), "B", ratio=False)
 
     def timed_reload(self, knot):
         start = time.monotonic()
@@ -647,7 +675,6 @@ class Bench:
         m = self.median_reload(module)
         reads = re.findall(r"domain list (loaded|reloaded)", module.log()[mark:])
         self.row(scenario, "knotc reload, unchanged, median of 3", "%.3f" % s, "%.3f" % m, "s")
-        m_unchanged = m
         self.row(scenario, "domain list reads at that reload", "-", len(reads), "", ratio=False)
 
         # 1% of the domains change their target.
@@ -665,7 +692,6 @@ class Bench:
         self.row(scenario, "reload 1% changed, until served", "%.3f" % s, "%.3f" % m, "s")
         self.row(scenario, "module: knotc reload; re-read+apply (log)", "-",
                  "%.3f; %s" % (m_knotc, ", ".join(times) or "none"), "s", ratio=False)
-        return m_unchanged
 
     def micro(self, scenario):
         """The module's own path without knotd: ns and instructions per call."""
@@ -740,6 +766,10 @@ class Bench:
                     self.callgrind(s)
                 if "other" in self.args.parts and s.layout == "zones" and s.services == 2:
                     self.other(s)
+                if "floor" in self.args.parts and s.layout == "zones":
+                    self.references(s)
+                if "counters" in self.args.parts and s.layout == "zones":
+                    self.counters(s)
                 if "micro" in self.args.parts and s.layout == "sub" and s.services == 2:
                     self.micro(s)
                 shutil.rmtree(s.dir, ignore_errors=True)
@@ -757,11 +787,14 @@ class Bench:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--scenarios", default="zones:10000:2,zones:10000:4,sub:1e6:2,sub:1e6:4",
+    p.add_argument("--scenarios",
+                   default="zones:10000:2,zones:10000:4,zones:100000:2,sub:1e6:2,sub:1e6:4",
                    help="LAYOUT:N:SERVICES,... (layout 'zones' or 'sub')")
-    p.add_argument("--parts", default="native,callgrind,other,micro",
+    p.add_argument("--parts", default="native,callgrind,other,floor,counters,micro",
                    help="what to measure: native (start-up, QPS, RSS, reloads), "
-                   "callgrind, other (non-mail queries), micro")
+                   "callgrind, other (non-mail queries), floor (start-up, RSS and reload "
+                   "beside no module, mod-noudp and mod-synthrecord), counters (what "
+                   "'statistics: on' costs), micro")
     p.add_argument("--rounds", type=int, default=5, help="dnsperf runs per setup")
     p.add_argument("--seconds", type=int, default=5, help="length of one dnsperf run")
     p.add_argument("--micro-calls", type=int, default=2000000)
