@@ -318,10 +318,13 @@ class BenchKnot(harness.Knot):
             fields = f.read().rsplit(")", 1)[1].split()
         return int(fields[11]) + int(fields[12])  # utime + stime
 
-    def wait_idle(self, quiet=3):
+    QUIET = 3  # seconds without CPU use that make knotd idle (--quick: fewer)
+
+    def wait_idle(self, quiet=None):
         """Until knotd has used no CPU for \a quiet seconds: a loaded zone
         still has background work (timers in LMDB, zone events), which
         would be counted with the queries."""
+        quiet = quiet or self.QUIET
         deadline = time.monotonic() + (LOAD_WAIT if self.wrapper else LOAD_WAIT / 4)
         last, still = self.cpu_ticks(), 0
         while time.monotonic() < deadline:
@@ -589,26 +592,27 @@ class Bench:
         least any zone module costs) and with mod-synthrecord, beside the
         module; and what the module costs per zone above that floor, its
         table included. Start-up times on a shared machine vary by a second
-        or more: every setup starts three times, in turn, and the median
-        counts."""
+        or more: every setup starts several times, in turn, and the median
+        counts (--repeat)."""
         setups = (("static", False, "no module"), ("noudp", False, "mod-noudp"),
                   ("synthrecord", False, "mod-synthrecord"), ("module", True, "mod-mailsrv"))
         starts = {name: [] for _, _, name in setups}
         refs = {}
-        for rnd in range(3):
+        for rnd in range(self.args.repeat):
             for setup, full, name in setups:
                 knot = self.start(scenario, setup, full=full)
                 starts[name].append(knot.startup)
-                if rnd == 2:
+                if rnd == self.args.repeat - 1:
                     refs[name] = {"rss": knot.rss_kib(), "reload": self.median_reload(knot)}
                 self.stop(knot)
         for name in starts:
             refs[name]["startup"] = statistics.median(starts[name])
         self.log("%s start-up runs: %s" % (scenario.name, starts))
         module = refs.pop("mod-mailsrv")
-        for figure, key, unit, fmt in (("start-up to answers, median of 3", "startup", "s", "%.2f"),
+        median = "median of %d" % self.args.repeat
+        for figure, key, unit, fmt in (("start-up to answers, " + median, "startup", "s", "%.2f"),
                                        ("RSS after load", "rss", "MiB", None),
-                                       ("knotc reload, unchanged, median of 3", "reload", "s",
+                                       ("knotc reload, unchanged, " + median, "reload", "s",
                                         "%.3f")):
             for name, ref in refs.items():
                 show = (lambda v: fmt % v) if fmt else (lambda v: round(v / 1024, 1))
@@ -643,11 +647,11 @@ class Bench:
             raise RuntimeError("knotc reload: %s%s" % (res.stdout, res.stderr))
         return took
 
-    def median_reload(self, knot, rounds=3):
-        """An unchanged reload, the median of \a rounds; knotd is left idle
+    def median_reload(self, knot):
+        """An unchanged reload, the median of --repeat; knotd is left idle
         between them (the old zones are freed after the reload returns)."""
         took = []
-        for _ in range(rounds):
+        for _ in range(self.args.repeat):
             took.append(self.timed_reload(knot))
             knot.wait_idle()
         return statistics.median(took)
@@ -674,7 +678,8 @@ class Bench:
         s = self.median_reload(static)
         m = self.median_reload(module)
         reads = re.findall(r"domain list (loaded|reloaded)", module.log()[mark:])
-        self.row(scenario, "knotc reload, unchanged, median of 3", "%.3f" % s, "%.3f" % m, "s")
+        self.row(scenario, "knotc reload, unchanged, median of %d" % self.args.repeat,
+                 "%.3f" % s, "%.3f" % m, "s")
         self.row(scenario, "domain list reads at that reload", "-", len(reads), "", ratio=False)
 
         # 1% of the domains change their target.
@@ -796,6 +801,8 @@ def main():
                    "beside no module, mod-noudp and mod-synthrecord), counters (what "
                    "'statistics: on' costs), micro")
     p.add_argument("--rounds", type=int, default=5, help="dnsperf runs per setup")
+    p.add_argument("--repeat", type=int, default=3,
+                   help="starts per setup (part floor) and unchanged reloads, medians")
     p.add_argument("--seconds", type=int, default=5, help="length of one dnsperf run")
     p.add_argument("--micro-calls", type=int, default=2000000)
     p.add_argument("--quick", action="store_true",
@@ -808,6 +815,8 @@ def main():
         args.scenarios = "zones:1000:2,sub:20000:2"
         args.rounds = 2
         args.seconds = 2
+        args.repeat = 1
+        BenchKnot.QUIET = 2
         args.micro_calls = 200000
     if os.geteuid() != 0:
         sys.exit("bench: run as root (knotd's defaults)")

@@ -393,26 +393,29 @@ static void test_hook_srv(void **state)
 	                    "\x0c_SUBMISSIONS\x04_Tcp\x05OTHER", 24);
 }
 
+/*! \brief Runs the hook for a name the zone lacks, over UDP, and checks
+ *         the next state and what was answered. */
+static void expect(fixture_t *f, const char *name, uint16_t qtype, knotd_in_state_t next,
+                   mailsrv_action_t action)
+{
+	print_message("# %s\n", name);
+	assert_int_equal(run(f, name, qtype, KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), next);
+	assert_int_equal(f->answered.action, action);
+}
+
 /*! \brief A zone without listed domains below its apex looks up only the apex. */
 static void test_hook_apex_only(void **state)
 {
 	fixture_t *f = *state;
 	f->domains = MAILSRV_DOMAINS_APEX;
-	assert_int_equal(run(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV,
-	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
-	assert_int_equal(f->answered.action, MAILSRV_SRV);
-	assert_int_equal(run(f, "_tcp.example.com.", KNOT_RRTYPE_A,
-	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+	expect(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_SRV);
+	expect(f, "_tcp.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA, MAILSRV_NODATA);
 	// other.example.com is in the table, but no name below the apex is asked.
-	assert_int_equal(run(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV,
-	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
-	assert_int_equal(f->answered.action, MAILSRV_KEEP);
-	assert_int_equal(run(f, "other.example.com.", KNOT_RRTYPE_A,
-	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
-	assert_int_equal(f->answered.action, MAILSRV_KEEP);
+	expect(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS,
+	       MAILSRV_KEEP);
+	expect(f, "other.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS, MAILSRV_KEEP);
 	f->domains = MAILSRV_DOMAINS_ANY;
-	assert_int_equal(run(f, "other.example.com.", KNOT_RRTYPE_A,
-	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+	expect(f, "other.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA, MAILSRV_NODATA);
 }
 
 /*!
@@ -433,19 +436,14 @@ static void test_hook_apex_default(void **state)
 	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
 
 	f->qdata_name = DNAME("\x06""_imaps\x04""_tcp\x07""EXAMPLE\x03""com");
-	assert_int_equal(run(f, "_imaps._tcp.EXAMPLE.com.", KNOT_RRTYPE_SRV,
-	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
-	assert_int_equal(f->answered.action, MAILSRV_SRV);
+	expect(f, "_imaps._tcp.EXAMPLE.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_SRV);
 	answer_text(f, txt, sizeof(txt));
 	assert_string_equal(txt, "_imaps._tcp.example.com. 600 10 1 993 mail.example.com.");
 	f->qdata_name = NULL;
-	assert_int_equal(run(f, "_tcp.example.com.", KNOT_RRTYPE_A,
-	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
-	assert_int_equal(f->answered.action, MAILSRV_NODATA);
+	expect(f, "_tcp.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA, MAILSRV_NODATA);
 	// Names below the apex are the zone's.
-	assert_int_equal(run(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV,
-	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
-	assert_int_equal(f->answered.action, MAILSRV_KEEP);
+	expect(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS,
+	       MAILSRV_KEEP);
 
 	mailsrv_table_free(f->table);
 	f->table = listed;
@@ -463,9 +461,7 @@ static void test_hook_no_domains(void **state)
 	const char *names[] = { "_imaps._tcp.example.com.", "_tcp.example.com.",
 	                        "example.com.", "_imaps._tcp.other.example.com." };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		assert_int_equal(run(f, names[i], KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS,
-		                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_MISS);
-		assert_int_equal(f->answered.action, MAILSRV_KEEP);
+		expect(f, names[i], KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS, MAILSRV_KEEP);
 		assert_int_equal(f->resp->rrset_count, 0);
 	}
 }
