@@ -509,7 +509,6 @@ void mailsrv_settings_put(const mailsrv_settings_t *pub)
 	pthread_mutex_unlock(&settings_lock);
 }
 
-
 /*! \brief The section of an id (under the lock), NULL if none. */
 static section_t *section_find(const uint8_t *id, size_t id_len)
 {

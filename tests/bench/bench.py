@@ -49,8 +49,8 @@ TTL = 3600
 SERVICES = [("submissions", 10, 1, 465), ("imaps", 10, 1, 993),
             ("pop3s", 20, 1, 995), ("submission", 20, 1, 587)]
 LOAD_WAIT = 1800.0  # seconds: upper bound of a load under valgrind
-CALLGRIND_QUERIES = 4000
-OTHER_QUERIES = 1000  # per kind of non-mail query (part 'other')
+CALLGRIND_QUERIES = 4000  # --quick: a quarter (instructions per query hardly move)
+OTHER_QUERIES = 1000  # per kind of non-mail query (part 'other'); --quick: a quarter
 CALLGRIND_QPS = 200  # a rate that knotd under callgrind answers in full
 
 
@@ -115,7 +115,7 @@ class Scenario:
 
     # Data
 
-    def generate(self, queries):
+    def generate(self, queries, other_queries):
         os.makedirs(os.path.join(self.dir, "static"), exist_ok=True)
         write_atomic(self.path("plain.zone"), [apex_text()])
         self.write_domains()
@@ -134,7 +134,7 @@ class Scenario:
             for k, (_, query, _) in enumerate(OTHER_KINDS):
                 write_atomic(self.path("other-%d.txt" % k),
                              ["%s\n" % query(rng.randrange(self.n), rng.getrandbits(32))
-                              for _ in range(OTHER_QUERIES)])
+                              for _ in range(other_queries)])
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -710,7 +710,7 @@ class Bench:
         out = os.path.join(self.workdir, "callgrind.micro")
         calls = 200000
         subprocess.run([VALGRIND, "--tool=callgrind", "--instr-atstart=no",
-                        "--toggle-collect=mailsrv_answer", "--callgrind-out-file=" + out,
+                        "--toggle-collect=mailsrv_answer_name", "--callgrind-out-file=" + out,
                         BENCH_ANSWER, domains, str(calls)], capture_output=True, check=True,
                        timeout=1200)
         annotate(out, os.path.join(self.args.results, "profile-micro.txt"), "--inclusive=yes")
@@ -758,13 +758,13 @@ class Bench:
             for s in scenarios:
                 t = time.monotonic()
                 self.log("%s: generating data" % s.name)
-                s.generate(CALLGRIND_QUERIES)
+                s.generate(self.args.queries, self.args.other_queries)
                 self.log("%s: data in %.1f s" % (s.name, time.monotonic() - t))
                 if "native" in self.args.parts:
                     self.native(s)
                 s.write_domains()
                 if s.layout == "zones":
-                    s.generate(CALLGRIND_QUERIES)  # undo the changes of native()
+                    s.generate(self.args.queries, self.args.other_queries)  # undo native()'s
                 else:
                     s.write_static_sub()
                 if "callgrind" in self.args.parts:
@@ -801,6 +801,10 @@ def main():
                    "beside no module, mod-noudp and mod-synthrecord), counters (what "
                    "'statistics: on' costs), micro")
     p.add_argument("--rounds", type=int, default=5, help="dnsperf runs per setup")
+    p.add_argument("--queries", type=int, default=CALLGRIND_QUERIES,
+                   help="SRV queries under callgrind")
+    p.add_argument("--other-queries", type=int, default=OTHER_QUERIES,
+                   help="queries per non-mail kind under callgrind")
     p.add_argument("--repeat", type=int, default=3,
                    help="starts per setup (part floor) and unchanged reloads, medians")
     p.add_argument("--seconds", type=int, default=5, help="length of one dnsperf run")
@@ -816,6 +820,8 @@ def main():
         args.rounds = 2
         args.seconds = 2
         args.repeat = 1
+        args.queries = CALLGRIND_QUERIES // 4
+        args.other_queries = OTHER_QUERIES // 4
         BenchKnot.QUIET = 2
         args.micro_calls = 200000
     if os.geteuid() != 0:
