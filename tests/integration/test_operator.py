@@ -84,8 +84,9 @@ class Operator(harness.DnsTestCase):
         name = "_imaps._tcp.example.org."
         self.srv(name, "10 1 993 mail.example.net.")
         res = self.knot.knotc("zone-stats", "example.org", "mod-mailsrv")
-        self.assertEqual((res.returncode, res.stdout.strip()),
-                         (1, "error: (not exists) [example.org] mod-mailsrv"), res.stderr)
+        self.assertEqual(res.returncode, 1, res.stdout + res.stderr)
+        self.assertRegex(res.stdout.strip(),
+                         r"^error: \(not exists\) \[example\.org\.?\] mod-mailsrv$")
         res = self.knot.knotc("zone-stats", "example.com", "mod-mailsrv")
         self.assertEqual(res.returncode, 0)
         self.assertIn("[example.com.] mod-mailsrv.list[domains] = 5", res.stdout)
