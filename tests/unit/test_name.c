@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <libknot/consts.h>
+#include <libknot/dname.h>
 
 #include "module/name.h"
 
