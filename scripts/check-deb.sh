@@ -85,6 +85,7 @@ serve() {
 	  - id: default
 	    target: mail.example.net.
 	    domain: example.com
+	    statistics: on
 	template:
 	  - id: default
 	    storage: $work
