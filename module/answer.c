@@ -77,7 +77,7 @@ bool qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
 			return false;
 		}
 		out->kind = MAILSRV_NAME_SERVICE;
-		out->service = mailsrv_catalog_find(qname);
+		out->service = mailsrv_service_find(qname);
 		out->domain = next + 5;
 		if (out->service < 0) {
 			return false;
@@ -190,7 +190,7 @@ int mailsrv_answer_prepare(mailsrv_answer_conf_t *conf)
 	conf->service_lengths = 0;
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
 		if (answered & (1U << i)) {
-			conf->service_lengths |= 1ULL << mailsrv_catalog[i].label[0];
+			conf->service_lengths |= 1ULL << mailsrv_services[i].label[0];
 		}
 	}
 

@@ -19,7 +19,7 @@
 
 #include <knot/module.h>
 
-#include "module/catalog.h"
+#include "module/services.h"
 #include "module/domain_table.h"
 #include "module/name.h"
 #include "module/zone_coverage.h"

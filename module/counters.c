@@ -31,7 +31,7 @@ static char *list_value_to_str(uint32_t idx, uint32_t count)
 static char *service_to_str(uint32_t idx, uint32_t count)
 {
 	(void)count;
-	return strdup(mailsrv_catalog[idx].name);
+	return strdup(mailsrv_services[idx].name);
 }
 
 /*!

@@ -120,7 +120,7 @@ const yp_item_t mailsrv_schema[] = {
 	{ MOD_DOMAIN,         YP_TDNAME, YP_VNONE, YP_FMULTI, { check_domain } },
 	{ MOD_DOMAIN_FILE,    YP_TSTR,   YP_VNONE, YP_FMULTI, { check_domain_file } },
 	{ MOD_TTL,            YP_TINT,   YP_VINT = { 0, INT32_MAX, 3600, YP_STIME } },
-	{ MOD_SERVICE,        YP_TOPT,   YP_VOPT = { mailsrv_catalog_names, 0 }, YP_FMULTI },
+	{ MOD_SERVICE,        YP_TOPT,   YP_VOPT = { mailsrv_service_names, 0 }, YP_FMULTI },
 	{ MOD_UNAVAILABLE,    YP_TBOOL,  YP_VBOOL = { false } },
 	{ MOD_SERVICE_RECORD, YP_TSTR,   YP_VNONE, YP_FMULTI, { check_record } },
 	{ MOD_AUTOCONFIG,     YP_TSTR,   YP_VNONE, YP_FNONE, { check_host } },
@@ -214,7 +214,7 @@ static int read_records(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
 {
 	mailsrv_answer_conf_t *answer = &settings->pub.answer;
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		answer->records[i] = mailsrv_catalog_record(i);
+		answer->records[i] = mailsrv_service_record(i);
 	}
 
 	knotd_conf_t val = get(ctx, MOD_SERVICE_RECORD);
@@ -258,7 +258,7 @@ static int read_path(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
 	}
 	if (!(settings->pub.answer.services & (1U << service))) {
 		snprintf(err, MAILSRV_ERR_SIZE, "%s: the service %s is not in 'service'",
-		         item + 1, mailsrv_catalog[service].name);
+		         item + 1, mailsrv_services[service].name);
 		return KNOT_EINVAL;
 	}
 	size_t len = strlen(val.single.string);
@@ -343,7 +343,7 @@ static int settings_read(settings_t *settings, mailsrv_conf_get_f get, void *ctx
 	answer->ttl = get(ctx, MOD_TTL).single.integer;
 	answer->unavailable = get(ctx, MOD_UNAVAILABLE).single.boolean;
 	knotd_conf_t val = get(ctx, MOD_SERVICE);
-	answer->services = (val.count == 0) ? mailsrv_catalog_defaults() : 0;
+	answer->services = (val.count == 0) ? mailsrv_services_default() : 0;
 	for (size_t i = 0; i < val.count; i++) {
 		answer->services |= 1U << val.multi[i].option;
 	}

@@ -32,7 +32,7 @@
 #include <valgrind/callgrind.h>
 
 #include "module/answer.h"
-#include "module/catalog.h"
+#include "module/services.h"
 #include "module/domain_list.h"
 #include "module/domain_table.h"
 #include "module/zone_coverage.h"
@@ -72,7 +72,7 @@ static void die(const char *what)
 static void query_init(query_t *q, const mailsrv_list_t *list, size_t nth, int service)
 {
 	uint8_t qname[KNOT_DNAME_MAXLEN];
-	const uint8_t *label = mailsrv_catalog[service].label;
+	const uint8_t *label = mailsrv_services[service].label;
 	const uint8_t *domain = mailsrv_list_name(list, &list->entries[nth]);
 	memcpy(qname, label, 1 + label[0]);
 	memcpy(qname + 1 + label[0], "\x04_tcp", 5);
@@ -202,10 +202,10 @@ int main(int argc, char **argv)
 	mailsrv_answer_conf_t conf = {
 		.target = target,
 		.ttl = 3600,
-		.services = mailsrv_catalog_defaults(),
+		.services = mailsrv_services_default(),
 	};
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		conf.records[i] = mailsrv_catalog_record(i);
+		conf.records[i] = mailsrv_service_record(i);
 	}
 	knot_pkt_t *resp = knot_pkt_new(NULL, 1232, &test_pool); // EDNS default size
 	if (target == NULL || resp == NULL || mailsrv_answer_prepare(&conf) != KNOT_EOK) {

@@ -31,7 +31,7 @@
 #include <libknot/libknot.h>
 
 #include "module/answer.h"
-#include "module/catalog.h"
+#include "module/services.h"
 #include "module/domain_list.h"
 #include "tests/fuzz/util.h"
 #include "tests/common/pool.h"
@@ -196,7 +196,7 @@ static void check_answer(const request_t *req, const knot_pkt_t *resp,
 		FUZZ_CHECK(rr->type == KNOT_RRTYPE_SRV, "not an SRV record");
 		FUZZ_CHECK(req->qtype == KNOT_RRTYPE_SRV || req->qtype == KNOT_RRTYPE_ANY,
 		           "SRV for type %u", req->qtype);
-		int svc = mailsrv_catalog_find(req->name);
+		int svc = mailsrv_service_find(req->name);
 		domain = parent(parent(req->name));
 		const mailsrv_list_entry_t *entry = listed(domain);
 		FUZZ_CHECK(svc >= 0 && entry != NULL && entry->target != MAILSRV_LIST_ANCESTOR,
@@ -206,7 +206,7 @@ static void check_answer(const request_t *req, const knot_pkt_t *resp,
 	}
 	case MAILSRV_TXT: {
 		FUZZ_CHECK(rr->type == KNOT_RRTYPE_TXT && req->qtype == KNOT_RRTYPE_TXT, "TXT");
-		int svc = mailsrv_catalog_find(req->name);
+		int svc = mailsrv_service_find(req->name);
 		FUZZ_CHECK(svc >= 0 && req->conf.txt[svc] != NULL, "TXT of a service without one");
 		len = 1 + req->conf.txt[svc][0];
 		memcpy(expected, req->conf.txt[svc], len);
@@ -281,7 +281,7 @@ static void run(const request_t *req, knotd_in_state_t state, knotd_query_proto_
 	           (domain == second && is_label(req->name, "_tcp")) ||
 	           (domain == second && answered.action == MAILSRV_CNAME) ||
 	           (domain == parent(second) && is_label(second, "_tcp") &&
-	            mailsrv_catalog_find(req->name) >= 0),
+	            mailsrv_service_find(req->name) >= 0),
 	           "answered a name that is no D, _tcp.D or _svc._tcp.D");
 	FUZZ_CHECK(knot_dname_size(domain) >= req->apex_size, "domain above the apex");
 
@@ -319,10 +319,10 @@ static void request_init(request_t *req, const uint8_t *data, size_t name_size)
 		.unavailable = data[1] & 0x40,
 	};
 	if (req->conf.services == 0) {
-		req->conf.services = mailsrv_catalog_defaults();
+		req->conf.services = mailsrv_services_default();
 	}
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		req->conf.records[i] = mailsrv_catalog_record(i);
+		req->conf.records[i] = mailsrv_service_record(i);
 	}
 	// Beyond RFC 6186: a service's own record, CNAMEs and a context path.
 	if (data[3] & 0x40) {

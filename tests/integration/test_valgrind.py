@@ -130,8 +130,9 @@ class Memcheck(harness.DnsTestCase):
         # sources (or the object without debug information). glibc's
         # thread-local storage block for the module's __thread variable is
         # not the module's memory.
-        module = re.compile(r"\((?:answer|catalog|domain_list|domain_table|mailsrv|name|"
-                            r"registry|settings|zone_checks|zone_coverage)\.c:\d+\)|"
+        module = re.compile(r"\((?:answer|counters|domain_list|domain_table|mailsrv|name|"
+                            r"registry|services|settings|snapshot|zone_checks|"
+                            r"zone_coverage)\.c:\d+\)|"
                             r"mailsrv\.so")
         records = re.split(r"\n==\d+== \n", report)
         ours = [r for r in records if " are " in r and "loss record" in r and module.search(r)

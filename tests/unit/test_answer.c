@@ -15,7 +15,7 @@
 #include <libknot/libknot.h>
 
 #include "module/answer.h"
-#include "module/catalog.h"
+#include "module/services.h"
 #include "tests/common/pool.h"
 #include "tests/unit/testutil.h"
 
@@ -24,36 +24,36 @@
 static void test_catalog(void **state)
 {
 	(void)state;
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x0c""_submissions")), 0);
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x06""_IMAPS")), 1);
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x06""_Pop3S")), 2);
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x0b""_submission")), 3);
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x05""_imap")), 4);
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x05""_pop3")), 5);
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x04""_smt")), -1);
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x05""imaps")), -1);
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x0d""_submissionss")), -1);
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x06""_imap\xd3")), -1);
-	assert_int_equal(mailsrv_catalog_defaults(), 0x3);
+	assert_int_equal(mailsrv_service_find(DNAME("\x0c""_submissions")), 0);
+	assert_int_equal(mailsrv_service_find(DNAME("\x06""_IMAPS")), 1);
+	assert_int_equal(mailsrv_service_find(DNAME("\x06""_Pop3S")), 2);
+	assert_int_equal(mailsrv_service_find(DNAME("\x0b""_submission")), 3);
+	assert_int_equal(mailsrv_service_find(DNAME("\x05""_imap")), 4);
+	assert_int_equal(mailsrv_service_find(DNAME("\x05""_pop3")), 5);
+	assert_int_equal(mailsrv_service_find(DNAME("\x04""_smt")), -1);
+	assert_int_equal(mailsrv_service_find(DNAME("\x05""imaps")), -1);
+	assert_int_equal(mailsrv_service_find(DNAME("\x0d""_submissionss")), -1);
+	assert_int_equal(mailsrv_service_find(DNAME("\x06""_imap\xd3")), -1);
+	assert_int_equal(mailsrv_services_default(), 0x3);
 
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x0d""_AutoDiscover")), 9);
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x09""_carddavs")), MAILSRV_CARDDAVS);
-	assert_int_equal(mailsrv_catalog_find(DNAME("\x0e""_autodiscovers")), -1);
+	assert_int_equal(mailsrv_service_find(DNAME("\x0d""_AutoDiscover")), 9);
+	assert_int_equal(mailsrv_service_find(DNAME("\x09""_carddavs")), MAILSRV_CARDDAVS);
+	assert_int_equal(mailsrv_service_find(DNAME("\x0e""_autodiscovers")), -1);
 
 	// RFC 6186 / RFC 8314 / RFC 8620 / RFC 6764 ports and the documented priorities.
 	const uint16_t ports[] = { 465, 993, 995, 587, 143, 110, 443, 443, 443, 443, 465 };
 	const uint16_t prios[] = { 10, 10, 20, 20, 20, 30, 10, 10, 10, 10, 10 };
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		assert_int_equal(mailsrv_catalog[i].port, ports[i]);
-		assert_int_equal(mailsrv_catalog[i].priority, prios[i]);
-		assert_int_equal(mailsrv_catalog[i].weight, 1);
-		assert_string_equal(mailsrv_catalog_names[i].name, mailsrv_catalog[i].name);
-		assert_int_equal(mailsrv_catalog_names[i].id, i);
-		mailsrv_record_t record = mailsrv_catalog_record(i);
+		assert_int_equal(mailsrv_services[i].port, ports[i]);
+		assert_int_equal(mailsrv_services[i].priority, prios[i]);
+		assert_int_equal(mailsrv_services[i].weight, 1);
+		assert_string_equal(mailsrv_service_names[i].name, mailsrv_services[i].name);
+		assert_int_equal(mailsrv_service_names[i].id, i);
+		mailsrv_record_t record = mailsrv_service_record(i);
 		assert_int_equal(record.port, ports[i]);
 		assert_null(record.target);
 	}
-	assert_null(mailsrv_catalog_names[MAILSRV_SERVICE_COUNT].name);
+	assert_null(mailsrv_service_names[MAILSRV_SERVICE_COUNT].name);
 }
 
 static void test_record_parse(void **state)
@@ -235,7 +235,7 @@ static void test_rdata(void **state)
 	const uint8_t *domain = DNAME("\x07""example\x03""com");
 
 	mailsrv_target_t *abs = target("\x04""mail\x07""example\x03""net\x00", 18, false);
-	mailsrv_record_t records[2] = { mailsrv_catalog_record(0), mailsrv_catalog_record(1) };
+	mailsrv_record_t records[2] = { mailsrv_service_record(0), mailsrv_service_record(1) };
 	size_t len = mailsrv_srv_rdata(rdata, &records[0], abs, domain, 13);
 	assert_int_equal(len, 24);
 	assert_memory_equal(rdata, "\x00\x0a\x00\x01\x01\xd1" "\x04""mail\x07""example\x03""net\x00", 24);
@@ -295,7 +295,7 @@ static int fixture_setup(void **state)
 	};
 	f->apex_size = 13; // example.com.
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		f->conf.records[i] = mailsrv_catalog_record(i);
+		f->conf.records[i] = mailsrv_service_record(i);
 	}
 	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
 	*state = f;

@@ -38,13 +38,13 @@ enum {
 };
 
 /*! \brief The services, in the order of their indices. */
-extern const mailsrv_service_t mailsrv_catalog[MAILSRV_SERVICE_COUNT];
+extern const mailsrv_service_t mailsrv_services[MAILSRV_SERVICE_COUNT];
 
 /*! \brief Service names for the configuration schema (index, name). */
-extern const knot_lookup_t mailsrv_catalog_names[MAILSRV_SERVICE_COUNT + 1];
+extern const knot_lookup_t mailsrv_service_names[MAILSRV_SERVICE_COUNT + 1];
 
 /*! \brief Bit mask of the services that are on by default. */
-uint32_t mailsrv_catalog_defaults(void);
+uint32_t mailsrv_services_default(void);
 
 /*!
  * \brief Finds the service whose owner label is \a label (any letter case).
@@ -53,7 +53,7 @@ uint32_t mailsrv_catalog_defaults(void);
  *
  * \return Service index, or -1 if the label names no service.
  */
-int mailsrv_catalog_find(const uint8_t *label);
+int mailsrv_service_find(const uint8_t *label);
 
 /*! \brief The SRV record a configuration gives a service. */
 typedef struct {
@@ -64,7 +64,7 @@ typedef struct {
 } mailsrv_record_t;
 
 /*! \brief The catalog's record of service \a index (no own target). */
-mailsrv_record_t mailsrv_catalog_record(int index);
+mailsrv_record_t mailsrv_service_record(int index);
 
 /*!
  * \brief Parses a 'service-record' value: "SERVICE PRIORITY WEIGHT PORT

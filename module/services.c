@@ -7,14 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "module/catalog.h"
+#include "module/services.h"
 
 /* Ports: RFC 8314 (submissions), RFC 6186, RFC 8620 (JMAP), RFC 6764
  * (CalDAV, CardDAV); implicit TLS gets the better priority (RFC 8314
  * section 4.5.2), STARTTLS services are off by default (RFC 8314 section
  * 4.1). _autodiscover is the SRV form of Outlook's Autodiscover; _smtps is
  * not standard, but the name aerc asks for and mailcow documents. */
-const mailsrv_service_t mailsrv_catalog[MAILSRV_SERVICE_COUNT] = {
+const mailsrv_service_t mailsrv_services[MAILSRV_SERVICE_COUNT] = {
 	{ "submissions",  (const uint8_t *)"\x0c""_submissions",  465, 10, 1, true },
 	{ "imaps",        (const uint8_t *)"\x06""_imaps",         993, 10, 1, true },
 	{ "pop3s",        (const uint8_t *)"\x06""_pop3s",         995, 20, 1, false },
@@ -28,7 +28,7 @@ const mailsrv_service_t mailsrv_catalog[MAILSRV_SERVICE_COUNT] = {
 	{ "smtps",        (const uint8_t *)"\x06""_smtps",         465, 10, 1, false },
 };
 
-const knot_lookup_t mailsrv_catalog_names[MAILSRV_SERVICE_COUNT + 1] = {
+const knot_lookup_t mailsrv_service_names[MAILSRV_SERVICE_COUNT + 1] = {
 	{ 0, "submissions" },
 	{ 1, "imaps" },
 	{ 2, "pop3s" },
@@ -43,11 +43,11 @@ const knot_lookup_t mailsrv_catalog_names[MAILSRV_SERVICE_COUNT + 1] = {
 	{ 0, NULL }
 };
 
-uint32_t mailsrv_catalog_defaults(void)
+uint32_t mailsrv_services_default(void)
 {
 	uint32_t mask = 0;
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		if (mailsrv_catalog[i].on_by_default) {
+		if (mailsrv_services[i].on_by_default) {
 			mask |= 1U << i;
 		}
 	}
@@ -64,7 +64,7 @@ __attribute__((constructor))
 static void index_by_length(void)
 {
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		by_length[mailsrv_catalog[i].label[0]] |= 1U << i;
+		by_length[mailsrv_services[i].label[0]] |= 1U << i;
 	}
 }
 
@@ -75,7 +75,7 @@ static int find_among(const uint8_t *label, unsigned set)
 {
 	for (; set != 0; set &= set - 1) {
 		int i = __builtin_ctz(set);
-		if (mailsrv_label_is(label, mailsrv_catalog[i].label)) {
+		if (mailsrv_label_is(label, mailsrv_services[i].label)) {
 			return i;
 		}
 	}
@@ -83,7 +83,7 @@ static int find_among(const uint8_t *label, unsigned set)
 	return -1;
 }
 
-int mailsrv_catalog_find(const uint8_t *label)
+int mailsrv_service_find(const uint8_t *label)
 {
 	// On the query path: compare in place, no lower-case copy. A label is at
 	// most 63 bytes long; the mask only keeps a wrong one inside the index.
@@ -92,9 +92,9 @@ int mailsrv_catalog_find(const uint8_t *label)
 	return set != 0 ? find_among(label, set) : -1;
 }
 
-mailsrv_record_t mailsrv_catalog_record(int index)
+mailsrv_record_t mailsrv_service_record(int index)
 {
-	const mailsrv_service_t *svc = &mailsrv_catalog[index];
+	const mailsrv_service_t *svc = &mailsrv_services[index];
 	return (mailsrv_record_t){ svc->priority, svc->weight, svc->port, NULL };
 }
 
@@ -128,13 +128,13 @@ bool mailsrv_record_parse(const char *txt, int *service, mailsrv_record_t *recor
 		return false;
 	}
 
-	const knot_lookup_t *found = knot_lookup_by_name(mailsrv_catalog_names, fields[0]);
+	const knot_lookup_t *found = knot_lookup_by_name(mailsrv_service_names, fields[0]);
 	if (found == NULL) {
 		snprintf(reason, MAILSRV_REASON_SIZE, "unknown service '%.40s'", fields[0]);
 		return false;
 	}
 	*service = found->id;
-	*record = mailsrv_catalog_record(found->id);
+	*record = mailsrv_service_record(found->id);
 
 	const char *names[] = { "priority", "weight", "port" };
 	uint16_t *values[] = { &record->priority, &record->weight, &record->port };
