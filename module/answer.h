@@ -157,9 +157,11 @@ static inline bool mailsrv_answer_may(const mailsrv_answer_conf_t *conf,
 	default:
 		// The apex alone, which the zone has: only names with a first
 		// label of '_tcp' or a service's, or of a configured host.
-		if (name[0] == 0 || name[1] != '_') {
-			return name[0] != 0 &&
-			       (conf->autoconfig != NULL || conf->autodiscover != NULL);
+		if (name[0] == 0) {
+			return false;
+		}
+		if (name[1] != '_') {
+			return conf->autoconfig != NULL || conf->autodiscover != NULL;
 		}
 		return (conf->service_lengths >> name[0] & 1) ||
 		       mailsrv_label_is(name, MAILSRV_LABEL_TCP);

@@ -98,9 +98,7 @@ int mailsrv_conf_check(knotd_conf_check_args_t *args)
 			ret = KNOT_EOK;
 		}
 	}
-	if (settings != NULL) {
-		mailsrv_settings_put(settings);
-	}
+	mailsrv_settings_put(settings);
 	if (ret != KNOT_EOK && check_err[0] != '\0') {
 		args->err_str = check_err;
 	}

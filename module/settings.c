@@ -156,7 +156,7 @@ typedef struct section {
  *         may run in several threads). */
 static settings_t *shared_settings;
 static section_t *sections;
-static unsigned long checks;
+static unsigned long checks; /*!< Checks run (atomic). */
 static pthread_mutex_t settings_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*!
@@ -548,17 +548,13 @@ void mailsrv_settings_expect(const mailsrv_settings_t *pub, const uint8_t *id, s
 {
 	pthread_mutex_lock(&settings_lock);
 	section_bind(id, id_len, caa_container_of(pub, settings_t, pub), false);
-	checks++;
 	pthread_mutex_unlock(&settings_lock);
+	__atomic_add_fetch(&checks, 1, __ATOMIC_RELEASE);
 }
 
 unsigned long mailsrv_settings_checks(void)
 {
-	pthread_mutex_lock(&settings_lock);
-	unsigned long count = checks;
-	pthread_mutex_unlock(&settings_lock);
-
-	return count;
+	return __atomic_load_n(&checks, __ATOMIC_ACQUIRE);
 }
 
 int mailsrv_settings_get_id(const mailsrv_settings_t **out, const uint8_t *id,
