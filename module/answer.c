@@ -269,6 +269,31 @@ static knotd_in_state_t put_rr(knotd_in_state_t state, knot_pkt_t *pkt, knotd_qd
 	return put_rdata(pkt, qdata, type, ttl, rdata);
 }
 
+/*!
+ * \brief Looks a mail domain up. The table's names are lower case, and so is
+ *        knotd's query name (doc/knotd-facts.md): a name found as it is needs
+ *        no lower-case copy. Any other knotd still gets answers for names in
+ *        upper case.
+ *
+ * \param domain  The name; output: the lower-case name found.
+ */
+static bool table_lookup(const mailsrv_table_t *table, knot_pkt_t *pkt,
+                         const uint8_t **domain, size_t size,
+                         const mailsrv_target_t **target)
+{
+	if (mailsrv_table_lookup(table, *domain, size, target)) {
+		return true;
+	}
+	const uint8_t *lower = lower_copy(pkt, *domain, size);
+	if (lower == *domain || lower == NULL ||
+	    !mailsrv_table_lookup(table, lower, size, target)) {
+		return false;
+	}
+	*domain = lower;
+
+	return true;
+}
+
 knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
                                      const mailsrv_answer_zone_t *zone,
                                      knotd_in_state_t state, knot_pkt_t *pkt,
@@ -302,20 +327,24 @@ knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
 		return state;
 	}
 
-	// The table's names are lower case, and so is knotd's query name
-	// (doc/knotd-facts.md): a name found as it is needs no lower-case copy.
-	// Any other knotd still gets answers for names in upper case. The apex
-	// of a zone whose only mail domain it is, with the configured target,
-	// needs no lookup: a name of the apex's size in the zone is the apex.
+	// The apex of a zone whose only mail domain it is, with the configured
+	// target, needs no lookup: a name of the apex's size in the zone is the
+	// apex. Nor does a zone without domains in the table, whose apex may
+	// still be a mail domain by its data.
 	const mailsrv_target_t *target = NULL;
+	bool found = false; // The domain is the table's (lower-case) name.
 	if (zone->domains != MAILSRV_DOMAINS_APEX_DEFAULT &&
-	    !mailsrv_table_lookup(zone->table, domain, domain_size, &target)) {
-		const uint8_t *lower = lower_copy(pkt, domain, domain_size);
-		if (lower == domain || lower == NULL ||
-		    !mailsrv_table_lookup(zone->table, lower, domain_size, &target)) {
-			return state;
-		}
-		domain = lower;
+	    zone->domains != MAILSRV_DOMAINS_NONE) {
+		found = table_lookup(zone->table, pkt, &domain, domain_size, &target);
+	}
+	bool member = found || zone->domains == MAILSRV_DOMAINS_APEX_DEFAULT;
+	if ((!member || target == &mailsrv_ancestor) && domain_size == zone->apex_size &&
+	    conf->membership != NULL && mailsrv_membership_apex(conf->membership, qdata)) {
+		member = true;
+		target = NULL; // The configured target.
+	}
+	if (!member) {
+		return state;
 	}
 
 	uint16_t qtype = knot_pkt_qtype(qdata->query);
@@ -332,8 +361,8 @@ knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
 		return put_rdata(pkt, qdata, KNOT_RRTYPE_SRV, conf->ttl, conf->srv[qname.service]);
 	}
 
-	// Names written into records are lower case, also the apex not looked up.
-	if (zone->domains == MAILSRV_DOMAINS_APEX_DEFAULT) {
+	// Names written into records are lower case, also an apex not looked up.
+	if (!found) {
 		domain = lower_copy(pkt, domain, domain_size);
 	}
 

@@ -21,6 +21,7 @@
 
 #include "module/services.h"
 #include "module/domain_table.h"
+#include "module/membership.h"
 #include "module/name.h"
 #include "module/zone_coverage.h"
 
@@ -34,6 +35,8 @@ typedef struct {
 	const mailsrv_target_t *autoconfig;   /*!< CNAME target of autoconfig.D (or NULL). */
 	const mailsrv_target_t *autodiscover; /*!< CNAME target of autodiscover.D (or NULL). */
 	const uint8_t *txt[MAILSRV_SERVICE_COUNT]; /*!< TXT rdata at the service names (or NULL). */
+	const mailsrv_membership_t *membership; /*!< Apexes that are mail domains by
+	                                             their zone's data (or NULL). */
 	uint64_t service_lengths; /*!< Bit per length of the labels of the services
 	                               answered (mailsrv_answer_prepare()). */
 	knot_rdata_t *srv[MAILSRV_SERVICE_COUNT]; /*!< SRV rdata of each enabled service
@@ -149,23 +152,21 @@ typedef struct {
 static inline bool mailsrv_answer_may(const mailsrv_answer_conf_t *conf,
                                       const mailsrv_answer_zone_t *zone, const uint8_t *name)
 {
-	switch (zone->domains) {
-	case MAILSRV_DOMAINS_ANY:
+	if (zone->domains == MAILSRV_DOMAINS_ANY) {
 		return true;
-	case MAILSRV_DOMAINS_NONE:
-		return false;
-	default:
-		// The apex alone, which the zone has: only names with a first
-		// label of '_tcp' or a service's, or of a configured host.
-		if (name[0] == 0) {
-			return false;
-		}
-		if (name[1] != '_') {
-			return conf->autoconfig != NULL || conf->autodiscover != NULL;
-		}
-		return (conf->service_lengths >> name[0] & 1) ||
-		       mailsrv_label_is(name, MAILSRV_LABEL_TCP);
 	}
+	// Else the apex alone, which the zone has (if it is a mail domain: by
+	// the table, or by the zone's data): only names with a first label of
+	// '_tcp' or a service's, or of a configured host.
+	if (name[0] == 0 || (zone->domains == MAILSRV_DOMAINS_NONE && conf->membership == NULL)) {
+		return false;
+	}
+	if (name[1] != '_') {
+		return conf->autoconfig != NULL || conf->autodiscover != NULL;
+	}
+
+	return (conf->service_lengths >> name[0] & 1) ||
+	       mailsrv_label_is(name, MAILSRV_LABEL_TCP);
 }
 
 /*! \brief mailsrv_answer() for a name that may be a mail name. */

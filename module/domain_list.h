@@ -104,6 +104,12 @@ typedef struct {
 const char *mailsrv_sources_describe(const mailsrv_sources_t *sources, char *buf,
                                      size_t size);
 
+/*! \brief Are there no sources (mail domains only by the zones' data)? */
+static inline bool mailsrv_sources_none(const mailsrv_sources_t *sources)
+{
+	return sources->domain_count == 0 && sources->file_count == 0;
+}
+
 /*!
  * \brief Writes where a domain was listed: "FILE:LINE" or "item 'domain'".
  *

@@ -222,6 +222,10 @@ static void log_table(knotd_mod_t *mod, const mailsrv_sources_t *sources,
 	if (info->outcome == MAILSRV_SHARED && info->unfit[0] == '\0') {
 		return; // Nothing to say, for every zone of the list.
 	}
+	if (info->outcome == MAILSRV_BUILT && mailsrv_sources_none(sources)) {
+		mailsrv_check_knotd(mod);
+		return; // No list: mail domains by the zones' data alone.
+	}
 	char desc[256], age[64];
 	mailsrv_sources_describe(sources, desc, sizeof(desc));
 

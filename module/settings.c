@@ -24,6 +24,8 @@
 #define MOD_CARDDAV_PATH	"\x0c""carddav-path"
 #define MOD_REMOVAL_LIMIT	"\x0d""removal-limit"
 #define MOD_STATISTICS		"\x0a""statistics"
+#define MOD_DOMAIN_APEX		"\x0b""domain-apex"
+#define MOD_DOMAIN_MX		"\x09""domain-mx"
 
 /* knotd prints err_str after the check returns. */
 static __thread char item_err[MAILSRV_ERR_SIZE];
@@ -63,6 +65,16 @@ static int check_domain(knotd_conf_check_args_t *args)
 	}
 	if (name.size == 1) {
 		args->err_str = "the root is not a mail domain";
+		return KNOT_EINVAL;
+	}
+
+	return KNOT_EOK;
+}
+
+static int check_mx_host(knotd_conf_check_args_t *args)
+{
+	if (!mailsrv_membership_host_check(args->data, item_err)) {
+		args->err_str = item_err;
 		return KNOT_EINVAL;
 	}
 
@@ -119,6 +131,8 @@ const yp_item_t mailsrv_schema[] = {
 	{ MOD_TARGET,         YP_TSTR,   YP_VNONE, YP_FNONE, { check_host } },
 	{ MOD_DOMAIN,         YP_TDNAME, YP_VNONE, YP_FMULTI, { check_domain } },
 	{ MOD_DOMAIN_FILE,    YP_TSTR,   YP_VNONE, YP_FMULTI, { check_domain_file } },
+	{ MOD_DOMAIN_APEX,    YP_TBOOL,  YP_VBOOL = { false } },
+	{ MOD_DOMAIN_MX,      YP_TDNAME, YP_VNONE, YP_FMULTI, { check_mx_host } },
 	{ MOD_TTL,            YP_TINT,   YP_VINT = { 0, INT32_MAX, 3600, YP_STIME } },
 	{ MOD_SERVICE,        YP_TOPT,   YP_VOPT = { mailsrv_service_names, 0 }, YP_FMULTI },
 	{ MOD_UNAVAILABLE,    YP_TBOOL,  YP_VBOOL = { false } },
@@ -141,6 +155,7 @@ typedef struct settings {
 	size_t key_size;
 	mailsrv_target_t *targets[MAILSRV_SERVICE_COUNT + 3]; /*!< Owned targets. */
 	uint8_t *txt[MAILSRV_SERVICE_COUNT];                   /*!< Owned TXT rdata. */
+	mailsrv_membership_t *membership;                      /*!< Owned. */
 } settings_t;
 
 /*! \brief The settings of a section id, expected or known. */
@@ -300,6 +315,22 @@ static int read_sources(settings_t *settings, mailsrv_conf_get_f get, void *ctx)
 	return ret;
 }
 
+/*! \brief Reads the rules by which a zone's apex is a mail domain. */
+static int read_membership(settings_t *settings, mailsrv_conf_get_f get, void *ctx)
+{
+	bool apex = get(ctx, MOD_DOMAIN_APEX).single.boolean;
+	knotd_conf_t val = get(ctx, MOD_DOMAIN_MX);
+	const uint8_t *hosts[val.count + 1];
+	for (size_t i = 0; i < val.count; i++) {
+		hosts[i] = val.multi[i].dname;
+	}
+	int ret = mailsrv_membership_new(&settings->membership, apex, hosts, val.count);
+	knotd_conf_free(&val);
+	settings->pub.answer.membership = settings->membership;
+
+	return ret;
+}
+
 /*! \brief Frees settings that no zone uses. */
 static void settings_free(settings_t *settings)
 {
@@ -319,6 +350,7 @@ static void settings_free(settings_t *settings)
 	for (size_t i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
 		free(settings->txt[i]);
 	}
+	mailsrv_membership_free(settings->membership);
 	free(settings->key);
 	free(settings);
 }
@@ -365,6 +397,9 @@ static int settings_read(settings_t *settings, mailsrv_conf_get_f get, void *ctx
 	}
 	if (ret == KNOT_EOK) {
 		ret = mailsrv_answer_prepare(answer);
+	}
+	if (ret == KNOT_EOK) {
+		ret = read_membership(settings, get, ctx);
 	}
 	if (ret == KNOT_EOK) {
 		ret = read_sources(settings, get, ctx);

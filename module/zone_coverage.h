@@ -31,7 +31,8 @@ typedef enum {
 	                                   only as a parent of other zones' domains. */
 	MAILSRV_DOMAINS_APEX_DEFAULT, /*!< The apex alone, with the configured target:
 	                                   nothing to look up. */
-	MAILSRV_DOMAINS_NONE,         /*!< None: the zone answers everything itself. */
+	MAILSRV_DOMAINS_NONE,         /*!< None in the table (the apex may still be one
+	                                   by the zone's data, module/membership.h). */
 } mailsrv_domains_t;
 
 /*! \brief A zone apex: lower-case wire-format name. */

@@ -62,8 +62,8 @@ def _die_with_parent():
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def read_log(path):
-    """The text of a server's log file ("" before it is written)."""
+def read_text(path):
+    """The text of a file ("" before it is written: a server's log)."""
     try:
         with open(path, errors="replace") as f:
             return f.read()
@@ -152,7 +152,7 @@ class Knot:
             self.port = free_port()
         for name, (text, _) in self.zones.items():
             path = self.path("%s.zone" % name.rstrip("."))
-            if not os.path.exists(path) or open(path).read() != text:
+            if not os.path.exists(path) or read_text(path) != text:
                 self.write("%s.zone" % name.rstrip("."), text)
         self.write("knot.conf", self.config())
 
@@ -242,7 +242,7 @@ class Knot:
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def log(self):
-        return read_log(self.log_path)
+        return read_text(self.log_path)
 
     def knotc(self, *args, conf=False):
         """Runs knotc against this server's socket (or its config file)."""

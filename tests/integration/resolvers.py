@@ -95,7 +95,7 @@ class Resolver:
         self.proc = None
 
     def log(self):
-        return harness.read_log(self.log_path)
+        return harness.read_text(self.log_path)
 
     def cleanup(self):
         self.stop()

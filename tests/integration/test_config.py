@@ -62,6 +62,18 @@ class ConfCheck(harness.DnsTestCase):
         self.check("    target: mail\n    domain: foo_bar.example.com\n",
                    error="invalid character '_'")
 
+    def test_membership(self):
+        self.check("    target: mail.example.net.\n    domain-apex: on\n")
+        self.check("    target: mail.example.net.\n"
+                   "    domain-mx: [ mx.provider.net., \"*.mx.provider.net.\" ]\n")
+        self.check("    target: mail\n    domain-mx: \"*.\"\n", error="'*.' matches every host")
+        self.check("    target: mail\n    domain-mx: .\n",
+                   error="'.' is not a host name (a null MX)")
+        self.check("    target: mail\n    domain-mx: \"mx.*.provider.net.\"\n",
+                   error="invalid character '*'")
+        self.check("    target: mail\n    domain-mx: mx_1.provider.net.\n",
+                   error="invalid character '_'")
+
     def test_relative_file_path(self):
         self.check("    target: mail\n    domain-file: domains.txt\n",
                    error="not an absolute path")

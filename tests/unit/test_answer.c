@@ -17,6 +17,7 @@
 #include "module/answer.h"
 #include "module/services.h"
 #include "tests/common/pool.h"
+#include "tests/common/zone_apex.h"
 #include "tests/unit/testutil.h"
 
 #define DNAME(s) ((const uint8_t *)(s))
@@ -466,6 +467,120 @@ static void test_hook_no_domains(void **state)
 	}
 }
 
+/*! \brief An apex MX RRset of host names (NULL-terminated), in \a rrset. */
+static void mx_rrset(knot_rrset_t *rrset, const char *const *hosts)
+{
+	knot_rrset_init(rrset, NULL, KNOT_RRTYPE_MX, KNOT_CLASS_IN, 300);
+	for (uint16_t i = 0; hosts[i] != NULL; i++) {
+		uint8_t data[2 + KNOT_DNAME_MAXLEN];
+		knot_wire_write_u16(data, 10 * i);
+		assert_non_null(knot_dname_from_str(data + 2, hosts[i], KNOT_DNAME_MAXLEN));
+		size_t len = 2 + knot_dname_size(data + 2);
+		assert_int_equal(knot_rrset_add_rdata(rrset, data, len, NULL), KNOT_EOK);
+	}
+}
+
+/*! \brief 'domain-mx' rules (a host, every host below one) of \a hosts. */
+static mailsrv_membership_t *mx_rules(const char *const *hosts)
+{
+	uint8_t wire[4][KNOT_DNAME_MAXLEN];
+	const uint8_t *names[4];
+	size_t count = 0;
+	for (; hosts[count] != NULL; count++) {
+		char reason[MAILSRV_REASON_SIZE];
+		assert_non_null(knot_dname_from_str(wire[count], hosts[count], KNOT_DNAME_MAXLEN));
+		assert_true(mailsrv_membership_host_check(wire[count], reason));
+		names[count] = wire[count];
+	}
+	mailsrv_membership_t *rules;
+	assert_int_equal(mailsrv_membership_new(&rules, false, names, count), KNOT_EOK);
+	assert_non_null(rules);
+	return rules;
+}
+
+static bool mx_matches(const mailsrv_membership_t *rules, const char *const *hosts)
+{
+	knot_rrset_t rrset;
+	mx_rrset(&rrset, hosts);
+	bool match = mailsrv_membership_mx(rules, &rrset);
+	knot_rdataset_clear(&rrset.rrs, NULL);
+	return match;
+}
+
+static void test_membership(void **state)
+{
+	(void)state;
+	mailsrv_membership_t *none;
+	assert_int_equal(mailsrv_membership_new(&none, false, NULL, 0), KNOT_EOK);
+	assert_null(none);
+
+	mailsrv_membership_t *rules = mx_rules((const char *[]){ "mx.provider.net.",
+	                                                         "*.In.Provider.net.", NULL });
+	assert_true(mx_matches(rules, (const char *[]){ "mx.provider.net.", NULL }));
+	assert_true(mx_matches(rules, (const char *[]){ "MX.PROVIDER.NET.", NULL }));
+	assert_true(mx_matches(rules, (const char *[]){ "a.in.provider.net.", NULL }));
+	assert_true(mx_matches(rules, (const char *[]){ "b.a.IN.provider.net.", NULL }));
+	assert_true(mx_matches(rules, (const char *[]){ "other.net.", "a.in.provider.net.",
+	                                                 NULL }));
+	assert_false(mx_matches(rules, (const char *[]){ "in.provider.net.", NULL }));
+	assert_false(mx_matches(rules, (const char *[]){ "x.mx.provider.net.", NULL }));
+	assert_false(mx_matches(rules, (const char *[]){ "ain.provider.net.", NULL }));
+	assert_false(mx_matches(rules, (const char *[]){ "provider.net.", NULL }));
+	assert_false(mx_matches(rules, (const char *[]){ ".", NULL }));
+	assert_false(mx_matches(rules, (const char *[]){ NULL }));
+	mailsrv_membership_free(rules);
+
+	char reason[MAILSRV_REASON_SIZE];
+	assert_false(mailsrv_membership_host_check(DNAME("\x01*"), reason));
+	assert_string_equal(reason, "'*.' matches every host");
+	assert_false(mailsrv_membership_host_check(DNAME(""), reason));
+	assert_false(mailsrv_membership_host_check(DNAME("\x01*\x01*\x03net"), reason));
+	assert_false(mailsrv_membership_host_check(DNAME("\x02mx\x01*\x03net"), reason));
+}
+
+/*!
+ * \brief A zone without domains in the table answers at its apex if the
+ *        rules make it a mail domain: every apex, or one with a matching MX;
+ *        names below it stay the zone's.
+ */
+static void test_hook_membership(void **state)
+{
+	fixture_t *f = *state;
+	char txt[1024];
+	f->domains = MAILSRV_DOMAINS_NONE;
+	mailsrv_membership_t *apex;
+	assert_int_equal(mailsrv_membership_new(&apex, true, NULL, 0), KNOT_EOK);
+	f->conf.membership = apex;
+	f->qdata_name = DNAME("\x06""_imaps\x04""_tcp\x07""EXAMPLE\x03""com");
+	expect(f, "_imaps._tcp.EXAMPLE.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_SRV);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_imaps._tcp.example.com. 600 10 1 993 mail.example.net.");
+	f->qdata_name = NULL;
+	expect(f, "_tcp.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA, MAILSRV_NODATA);
+	expect(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS,
+	       MAILSRV_KEEP);
+	expect(f, "x.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS, MAILSRV_KEEP);
+	mailsrv_membership_free(apex);
+
+	mailsrv_membership_t *rules = mx_rules((const char *[]){ "*.provider.net.", NULL });
+	f->conf.membership = rules;
+	expect(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS, MAILSRV_KEEP);
+	knot_rrset_t mx;
+	mx_rrset(&mx, (const char *[]){ "in1.provider.net.", NULL });
+	test_zone_apex_mx(&mx);
+	expect(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_SRV);
+	// A listed domain below the apex keeps its own target (the table's).
+	f->domains = MAILSRV_DOMAINS_ANY;
+	expect(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT,
+	       MAILSRV_SRV);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_imaps._tcp.other.example.com. 600 10 1 993 mx.other.example.com.");
+	test_zone_apex_mx(NULL);
+	knot_rdataset_clear(&mx.rrs, NULL);
+	f->conf.membership = NULL;
+	mailsrv_membership_free(rules);
+}
+
 static void test_hook_prepared(void **state)
 {
 	fixture_t *f = *state;
@@ -656,6 +771,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hook_apex_default, fixture_setup,
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_no_domains, fixture_setup, fixture_teardown),
+		cmocka_unit_test(test_membership),
+		cmocka_unit_test_setup_teardown(test_hook_membership, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_prepared, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_upper_name, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_nodata_keep, fixture_setup, fixture_teardown),

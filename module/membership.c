@@ -1,0 +1,118 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libknot/libknot.h>
+
+#include "module/membership.h"
+
+/*! \brief A 'domain-mx' host: the name, or the name below which every host
+ *         matches. */
+typedef struct {
+	uint8_t size;
+	bool below;
+	uint8_t wire[KNOT_DNAME_MAXLEN]; /*!< Lower case, absolute. */
+} host_t;
+
+struct mailsrv_membership {
+	bool apex;
+	size_t count;
+	host_t hosts[];
+};
+
+#define LABEL_ASTERISK	(const uint8_t *)"\x01""*"
+
+bool mailsrv_membership_host_check(const uint8_t *host, char reason[MAILSRV_REASON_SIZE])
+{
+	bool below = mailsrv_label_is(host, LABEL_ASTERISK);
+	const uint8_t *name = below ? host + 2 : host;
+	mailsrv_name_t parsed;
+	if (!mailsrv_name_from_wire(name, &parsed, reason)) {
+		return false;
+	}
+	if (parsed.size == 1) {
+		snprintf(reason, MAILSRV_REASON_SIZE, below ? "'*.' matches every host" :
+		         "'.' is not a host name (a null MX)");
+		return false;
+	}
+
+	return true;
+}
+
+int mailsrv_membership_new(mailsrv_membership_t **out, bool apex,
+                           const uint8_t *const *hosts, size_t count)
+{
+	*out = NULL;
+	if (!apex && count == 0) {
+		return KNOT_EOK;
+	}
+	mailsrv_membership_t *membership = calloc(1, sizeof(*membership) +
+	                                             count * sizeof(host_t));
+	if (membership == NULL) {
+		return KNOT_ENOMEM;
+	}
+	membership->apex = apex;
+	for (size_t i = 0; i < count; i++) {
+		host_t *host = &membership->hosts[membership->count];
+		host->below = mailsrv_label_is(hosts[i], LABEL_ASTERISK);
+		mailsrv_name_t name;
+		char reason[MAILSRV_REASON_SIZE];
+		if (mailsrv_name_from_wire(host->below ? hosts[i] + 2 : hosts[i], &name, reason)) {
+			host->size = name.size;
+			memcpy(host->wire, name.wire, name.size);
+			membership->count++;
+		}
+	}
+	*out = membership;
+
+	return KNOT_EOK;
+}
+
+void mailsrv_membership_free(mailsrv_membership_t *membership)
+{
+	free(membership);
+}
+
+/*! \brief Is \a name the host, or below it? */
+static bool host_matches(const host_t *host, const uint8_t *name)
+{
+	size_t size = knot_dname_size(name);
+	if (size < host->size || (size == host->size) == host->below) {
+		return false;
+	}
+	while (size > host->size) {
+		size -= 1 + name[0];
+		name += 1 + name[0];
+	}
+
+	return size == host->size && knot_dname_is_case_equal(name, host->wire);
+}
+
+bool mailsrv_membership_mx(const mailsrv_membership_t *membership, const knot_rrset_t *mx)
+{
+	knot_rdata_t *rdata = mx->rrs.rdata;
+	for (uint16_t i = 0; i < mx->rrs.count; i++) {
+		for (size_t h = 0; h < membership->count; h++) {
+			if (host_matches(&membership->hosts[h], knot_mx_name(rdata))) {
+				return true;
+			}
+		}
+		rdata = knot_rdataset_next(rdata);
+	}
+
+	return false;
+}
+
+bool mailsrv_membership_apex(const mailsrv_membership_t *membership, knotd_qdata_t *qdata)
+{
+	if (membership->apex) {
+		return true;
+	}
+	knot_rrset_t mx = knotd_qdata_zone_apex_rrset(qdata, KNOT_RRTYPE_MX);
+
+	return mailsrv_membership_mx(membership, &mx);
+}
