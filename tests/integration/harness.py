@@ -92,9 +92,12 @@ class Knot:
     """One knotd process with its own directory, configuration and zones."""
 
     def __init__(self, zones, modules="", extra_conf="", explicit_module=True, confdb=False,
-                 wrapper=()):
-        """zones: {name: (zone file text, [module ids] or a template id)};
-        modules: YAML of the mod-mailsrv (and other) sections."""
+                 wrapper=(), template="", templates="", port=None):
+        """zones: {name: (zone file text or None (transferred, generated),
+        [module ids] or a template id[, YAML of more zone items])};
+        modules: YAML of the mod-mailsrv (and other) sections; template: YAML
+        of more items of the default template; templates: more templates;
+        port: the port to listen on (default: a free one at start)."""
         self.dir = tempfile.mkdtemp(prefix="mailsrv-knot-")
         self.zones = zones
         self.modules = modules
@@ -102,7 +105,10 @@ class Knot:
         self.explicit_module = explicit_module
         self.confdb = confdb  # run from a binary configuration database
         self.wrapper = list(wrapper)  # e.g. valgrind and its options
-        self.port = None
+        self.template = template
+        self.templates = templates
+        self.port = port
+        self.fixed_port = port
         self.proc = None
         self.conf_path = os.path.join(self.dir, "knot.conf")
         self.log_path = os.path.join(self.dir, "knot.log")
@@ -138,19 +144,23 @@ class Knot:
         if self.explicit_module:
             lines += ["module:", "  - id: mod-mailsrv", "    file: %s" % MODULE]
         lines += [self.modules, self.extra_conf, "template:", "  - id: default",
-                  "    storage: %s" % self.dir, "    file: %s.zone", "zone:"]
-        for name, (_, mods) in self.zones.items():
+                  "    storage: %s" % self.dir, "    file: %s.zone", self.template,
+                  self.templates, "zone:"]
+        for name, (_, mods, *items) in self.zones.items():
             lines.append("  - domain: %s" % name)
             if isinstance(mods, str):
                 lines.append("    template: %s" % mods)
             elif mods:
                 lines.append("    module: [ %s ]" % ", ".join(mods))
+            lines += items
         return "\n".join(lines) + "\n"
 
     def write_config(self):
         if self.port is None:
             self.port = free_port()
-        for name, (text, _) in self.zones.items():
+        for name, (text, *_) in self.zones.items():
+            if text is None:
+                continue
             path = self.path("%s.zone" % name.rstrip("."))
             if not os.path.exists(path) or read_text(path) != text:
                 self.write("%s.zone" % name.rstrip("."), text)
@@ -164,7 +174,7 @@ class Knot:
                 raise RuntimeError("%s is installed: knotd loads it implicitly, so the "
                                    "build under test cannot be loaded (make uninstall)" % shadow)
         for _ in range(3):
-            self.port = free_port()
+            self.port = self.fixed_port or free_port()
             self.write_config()
             cmd = self.wrapper + [KNOTD, "-c", self.conf_path]
             if self.confdb:
@@ -200,10 +210,17 @@ class Knot:
             if self.proc.poll() is not None:
                 return False
             # The control socket is bound after the zones are loaded.
-            if all(self.zone_ready(z) for z in self.zones) and self.control_ready():
+            if all(self.zone_ready(z) for z in self.served_zones()) and self.control_ready():
                 return True
             time.sleep(0.05)
         return False
+
+    def served_zones(self):
+        """The zones that answer queries: not catalog zones, which knotd
+        refuses to ordinary queries over UDP (process_query.c)."""
+        return [name for name, (_, _, *items) in self.zones.items()
+                if not any(i.strip() in ("catalog-role: generate", "catalog-role: interpret")
+                           for i in items)]
 
     def control_ready(self):
         res = subprocess.run([KNOTC, "-s", self.sock, "-t", "1", "status"], capture_output=True,
