@@ -108,6 +108,12 @@ serve() {
 	[ "$answer" = "10 1 993 mail.example.net." ]
 }
 
+# The installed script, against that one server: it agrees with itself.
+servers_agree() {
+	mailsrv-check-servers -s "127.0.0.1@$port" -n _imaps._tcp example.com | tee -a "$work/log" |
+		grep -q '^_imaps._tcp.example.com. SRV: same on all servers$'
+}
+
 counted() {
 	knotc -s "$work/knot.sock" zone-stats example.com mod-mailsrv | tee -a "$work/log" |
 		grep -q '^\[example.com.\] mod-mailsrv.srv\[imaps\] = [1-9]'
@@ -124,6 +130,7 @@ check "dpkg-buildpackage -us -uc -b builds knot-module-mailsrv" build
 check "the package installs" install_deb
 check "stock knotd loads the installed module without a module: section" serve
 check "knotc zone-stats shows the module's counters" counted
+check "mailsrv-check-servers is installed and asks a server" servers_agree
 check "purging the package removes the module" purge
 [ "$failed" -gt 0 ] || rm -rf "$work"
 echo "$passed passed, $failed failed"
