@@ -77,10 +77,9 @@ void mailsrv_membership_free(mailsrv_membership_t *membership)
 	free(membership);
 }
 
-/*! \brief Is \a name the host, or below it? */
-static bool host_matches(const host_t *host, const uint8_t *name)
+/*! \brief Is \a name (of \a size) the host, or below it? */
+static bool host_matches(const host_t *host, const uint8_t *name, size_t size)
 {
-	size_t size = knot_dname_size(name);
 	if (size < host->size || (size == host->size) == host->below) {
 		return false;
 	}
@@ -89,15 +88,17 @@ static bool host_matches(const host_t *host, const uint8_t *name)
 		name += 1 + name[0];
 	}
 
-	return size == host->size && knot_dname_is_case_equal(name, host->wire);
+	return size == host->size && mailsrv_wire_is(name, host->wire, size);
 }
 
 bool mailsrv_membership_mx(const mailsrv_membership_t *membership, const knot_rrset_t *mx)
 {
 	knot_rdata_t *rdata = mx->rrs.rdata;
 	for (uint16_t i = 0; i < mx->rrs.count; i++) {
+		const uint8_t *name = knot_mx_name(rdata);
+		size_t size = mailsrv_name_size(name);
 		for (size_t h = 0; h < membership->count; h++) {
-			if (host_matches(&membership->hosts[h], knot_mx_name(rdata))) {
+			if (host_matches(&membership->hosts[h], name, size)) {
 				return true;
 			}
 		}

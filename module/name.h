@@ -109,29 +109,36 @@ bool mailsrv_name_from_wire(const uint8_t *name, mailsrv_name_t *out,
                             char reason[MAILSRV_REASON_SIZE]);
 
 /*!
- * \brief Is \a label (wire) the label \a lower (wire, lower-case letters,
- *        digits, '-' and '_') in any letter case? On the query path: in
- *        place, without a lower-case copy.
+ * \brief Are the \a len bytes of a wire-format name (or a part of one) those
+ *        of \a lower (letters in lower case) in any letter case? Label
+ *        length bytes (at most 63) must be equal.
  */
-static inline bool mailsrv_label_is(const uint8_t *label, const uint8_t *lower)
+static inline bool mailsrv_wire_is(const uint8_t *wire, const uint8_t *lower, size_t len)
 {
-	if (label[0] != lower[0]) {
-		return false;
-	}
 	// knotd passes lower-case names (doc/knotd-facts.md): memcmp() mostly
 	// decides, faster than the loop below.
-	if (memcmp(label + 1, lower + 1, lower[0]) == 0) {
+	if (memcmp(wire, lower, len) == 0) {
 		return true;
 	}
 	// (c | 0x20) equals a lower-case letter only for that letter's two cases.
-	for (int i = 1; i <= lower[0]; i++) {
-		uint8_t c = label[i], l = lower[i];
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = wire[i], l = lower[i];
 		if (c != l && ((c | 0x20) != l || l < 'a' || l > 'z')) {
 			return false;
 		}
 	}
 
 	return true;
+}
+
+/*!
+ * \brief Is \a label (wire) the label \a lower (wire, lower-case letters,
+ *        digits, '-' and '_') in any letter case? On the query path: in
+ *        place, without a lower-case copy.
+ */
+static inline bool mailsrv_label_is(const uint8_t *label, const uint8_t *lower)
+{
+	return label[0] == lower[0] && mailsrv_wire_is(label + 1, lower + 1, lower[0]);
 }
 
 /*!

@@ -19,10 +19,19 @@ sudo=""
 # Lines of scripts/packages: a package, or alternatives "a | b".
 missing=""
 updated=""
+# A line of alternatives wants the first one the release has (as far as the
+# package lists tell): keymgr is in knot-keymgr since Knot 3.5, in knot before.
+first_available() {
+	for pkg in "$@"; do
+		available "$pkg" && echo "$pkg" && return
+	done
+}
 grep -v '^#' scripts/packages | sed 's/|/ /g' | while read -r first others; do
 	[ -n "$first" ] || continue
 	found=""
-	for pkg in $first $others; do
+	choice=""
+	[ -z "$others" ] || choice=$(first_available $first $others)
+	for pkg in ${choice:-$first $others}; do
 		installed "$pkg" && found=1 && break
 	done
 	if [ -z "$found" ]; then

@@ -67,9 +67,12 @@ def srv_line(svc, i, target=TARGET):
     return "%s %d IN SRV %d %d %d %s" % (srv_owner(svc, i), TTL, prio, weight, port, target)
 
 
+APEX_MX = "mx.example.net."
+
+
 def apex_text(serial=1):
     return ("$TTL %d\n@ SOA ns.example.net. hostmaster.example.net. %d 3600 600 86400 300\n"
-            "@ NS ns.example.net.\n@ MX 10 mx.example.net.\n" % (TTL, serial))
+            "@ NS ns.example.net.\n@ MX 10 %s\n" % (TTL, serial, APEX_MX))
 
 
 # Traffic that is not mail (part 'other'): (figure, query of zone i, rcode).
@@ -190,12 +193,16 @@ class BenchKnot(harness.Knot):
     modules: 'synthrecord' (forward, one address range) or 'noudp' (knotd's
     floor: the least a zone module can cost)."""
 
-    def __init__(self, scenario, setup, full=True, wrapper=(), statistics=False, workers=1):
+    def __init__(self, scenario, setup, full=True, wrapper=(), statistics=False, workers=1,
+                 membership=None):
         super().__init__({}, explicit_module=(setup == "module"), wrapper=wrapper)
         self.scenario = scenario
         self.setup = setup
         self.full = full
         self.statistics = statistics
+        # 'domain-apex' or 'domain-mx' (the apex MX host): mail domains by the
+        # zones' data, with an empty list (full=False).
+        self.membership = membership
         self.workers = workers  # UDP and TCP workers each (None: knotd's default)
         self.startup = None
 
@@ -240,6 +247,10 @@ class BenchKnot(harness.Knot):
                 "    service: [ %s ]" % ", ".join(s.service_names()),
                 "    statistics: %s" % ("on" if self.statistics else "off"),
             ]
+            if self.membership == "domain-apex":
+                lines.append("    domain-apex: on")
+            elif self.membership == "domain-mx":
+                lines.append("    domain-mx: %s" % APEX_MX)
         if self.setup == "synthrecord":
             lines += [
                 "mod-synthrecord:",
@@ -278,7 +289,7 @@ class BenchKnot(harness.Knot):
         timeout = 2.0 if self.wrapper else 0.05
         tcp = self.setup == "noudp"  # truncates every UDP answer
         try:
-            if self.full:
+            if self.full or self.membership:
                 resp = self.query(srv_owner(0, i), "SRV", timeout=timeout)
                 return harness.rr_lines(resp.answer) == [srv_line(0, i, target)]
             zone = self.scenario.zones()[i if self.scenario.layout == "zones" else 0]
@@ -461,45 +472,58 @@ class Bench:
 
     # Figures
 
+    def callgrind_answers(self, scenario, setup, label, **options):
+        """Instructions per answered query of the scenario's SRV queries
+        (profiles to the results, named by \a label); and the query count."""
+        out = os.path.join(self.workdir, "callgrind.%s.%s" % (scenario.name, label))
+        wrapper = [VALGRIND, "--tool=callgrind", "--instr-atstart=no",
+                   "--callgrind-out-file=" + out]
+        knot = self.start(scenario, setup, wrapper=wrapper, **options)
+        self.log("%s %s: loaded under callgrind in %.1f s" % (scenario.name, label,
+                                                               knot.startup))
+        pid = str(knot.proc.pid)
+        subprocess.run([CALLGRIND_CONTROL, "-i", "on", pid], check=True,
+                       capture_output=True, timeout=120)
+        res = dnsperf(knot.port, scenario.path("queries.txt"), "-n", "1",
+                      "-Q", str(CALLGRIND_QPS), "-t", "30", "-c", "1")
+        subprocess.run([CALLGRIND_CONTROL, "-d", pid], check=True, capture_output=True,
+                       timeout=120)
+        subprocess.run([CALLGRIND_CONTROL, "-i", "off", pid], check=True,
+                       capture_output=True, timeout=120)
+        dump = [p for p in os.listdir(self.workdir) if p.startswith(os.path.basename(out) + ".")]
+        self.stop(knot)
+        if len(dump) != 1:
+            raise RuntimeError("callgrind dump of %s %s not found" % (scenario.name, label))
+        dump = os.path.join(self.workdir, dump[0])
+        if res["lost"] != 0 or not res["codes"].startswith("NOERROR") or "," in res["codes"]:
+            raise RuntimeError("callgrind run: %s" % res)
+        prefix = os.path.join(self.args.results, "profile-%s-%s" % (scenario.name, label))
+        annotate(dump, prefix + ".txt", "--inclusive=yes", "--threshold=99.9",
+                 header="# %d answered queries\n" % res["completed"])
+        annotate(dump, prefix + "-self.txt", "--threshold=99.9")
+        return callgrind_total(dump) / res["completed"], res["completed"]
+
     def callgrind(self, scenario):
         """Instructions per answered query, static and module."""
         per_query = {}
         answered = {}
         for setup in ("static", "module"):
-            out = os.path.join(self.workdir, "callgrind.%s.%s" % (scenario.name, setup))
-            wrapper = [VALGRIND, "--tool=callgrind", "--instr-atstart=no",
-                       "--callgrind-out-file=" + out]
-            knot = self.start(scenario, setup, wrapper=wrapper)
-            self.log("%s %s: loaded under callgrind in %.1f s" % (scenario.name, setup,
-                                                                   knot.startup))
-            pid = str(knot.proc.pid)
-            subprocess.run([CALLGRIND_CONTROL, "-i", "on", pid], check=True,
-                           capture_output=True, timeout=120)
-            res = dnsperf(knot.port, scenario.path("queries.txt"), "-n", "1",
-                          "-Q", str(CALLGRIND_QPS), "-t", "30", "-c", "1")
-            subprocess.run([CALLGRIND_CONTROL, "-d", pid], check=True, capture_output=True,
-                           timeout=120)
-            subprocess.run([CALLGRIND_CONTROL, "-i", "off", pid], check=True,
-                           capture_output=True, timeout=120)
-            dump = [p for p in os.listdir(self.workdir)
-                    if p.startswith(os.path.basename(out) + ".")]
-            self.stop(knot)
-            if len(dump) != 1:
-                raise RuntimeError("callgrind dump of %s %s not found" % (scenario.name, setup))
-            dump = os.path.join(self.workdir, dump[0])
-            if res["lost"] != 0 or not res["codes"].startswith("NOERROR") or "," in res["codes"]:
-                raise RuntimeError("callgrind run: %s" % res)
-            per_query[setup] = callgrind_total(dump) / res["completed"]
-            answered[setup] = res["completed"]
-            prefix = os.path.join(self.args.results, "profile-%s-%s" % (scenario.name, setup))
-            annotate(dump, prefix + ".txt", "--inclusive=yes", "--threshold=99.9",
-                     header="# %d answered queries\n" % res["completed"])
-            annotate(dump, prefix + "-self.txt", "--threshold=99.9")
+            per_query[setup], answered[setup] = self.callgrind_answers(scenario, setup, setup)
         prefix = os.path.join(self.args.results, "profile-%s-" % scenario.name)
         profile_diff(prefix + "static-self.txt", prefix + "module-self.txt",
                      answered["static"], answered["module"], prefix + "diff.txt")
         self.row(scenario, "instructions per answer (callgrind)",
                  round(per_query["static"]), round(per_query["module"]), "Ir")
+
+    def membership(self, scenario):
+        """Instructions per SRV answer of a zone's apex that is a mail domain
+        by 'domain-apex' or by 'domain-mx' (its apex MX), against the same
+        apex listed."""
+        listed, _ = self.callgrind_answers(scenario, "module", "listed")
+        for item in ("domain-apex", "domain-mx"):
+            ir, _ = self.callgrind_answers(scenario, "module", item, full=False, membership=item)
+            self.row(scenario, "instructions per answer: listed (left), %s (right)" % item,
+                     round(listed), round(ir), "Ir")
 
     def other(self, scenario):
         """Instructions per query that is not mail, without a module, with
@@ -769,6 +793,8 @@ class Bench:
                     s.write_static_sub()
                 if "callgrind" in self.args.parts:
                     self.callgrind(s)
+                if "membership" in self.args.parts and s.layout == "zones" and s.services == 2:
+                    self.membership(s)
                 if "other" in self.args.parts and s.layout == "zones" and s.services == 2:
                     self.other(s)
                 if "floor" in self.args.parts and s.layout == "zones":
@@ -795,10 +821,11 @@ def main():
     p.add_argument("--scenarios",
                    default="zones:10000:2,zones:10000:4,zones:100000:2,sub:1e6:2,sub:1e6:4",
                    help="LAYOUT:N:SERVICES,... (layout 'zones' or 'sub')")
-    p.add_argument("--parts", default="native,callgrind,other,floor,counters,micro",
+    p.add_argument("--parts", default="native,callgrind,membership,other,floor,counters,micro",
                    help="what to measure: native (start-up, QPS, RSS, reloads), "
-                   "callgrind, other (non-mail queries), floor (start-up, RSS and reload "
-                   "beside no module, mod-noudp and mod-synthrecord), counters (what "
+                   "callgrind, membership (domain-apex and domain-mx against a listed "
+                   "domain, callgrind), other (non-mail queries), floor (start-up, RSS and "
+                   "reload beside no module, mod-noudp and mod-synthrecord), counters (what "
                    "'statistics: on' costs), micro")
     p.add_argument("--rounds", type=int, default=5, help="dnsperf runs per setup")
     p.add_argument("--queries", type=int, default=CALLGRIND_QUERIES,
