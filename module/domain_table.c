@@ -310,40 +310,6 @@ static int put_entry(mailsrv_table_t *table, const uint8_t *name,
 	return KNOT_EOK;
 }
 
-int mailsrv_table_set(mailsrv_table_t *table, const uint8_t *name,
-                      const mailsrv_target_t *target)
-{
-	retired_t *retired = calloc(1, sizeof(*retired));
-	if (retired == NULL) {
-		return KNOT_ENOMEM;
-	}
-	int ret = put_entry(table, name, target, retired);
-	retired_commit(retired);
-
-	return ret;
-}
-
-int mailsrv_table_delete(mailsrv_table_t *table, const uint8_t *name)
-{
-	retired_t *retired = calloc(1, sizeof(*retired));
-	if (retired == NULL) {
-		return KNOT_ENOMEM;
-	}
-
-	rcu_read_lock();
-	struct cds_lfht_node *node = find_node(table, name, knot_dname_size(name));
-	int ret = (node != NULL) ? cds_lfht_del(table->ht, node) : -1;
-	rcu_read_unlock();
-
-	if (ret == 0) {
-		count_entry(table, caa_container_of(node, table_entry_t, node), -1);
-		retire(retired, caa_container_of(node, table_entry_t, node));
-	}
-	retired_commit(retired);
-
-	return ret == 0 ? KNOT_EOK : KNOT_ENOENT;
-}
-
 /*! \brief Puts the table's targets into the list where they are equal, so
  *         that entries with an unchanged target stay untouched. */
 static void reuse_targets(mailsrv_table_t *table, mailsrv_list_t *list)

@@ -87,27 +87,6 @@ int mailsrv_table_apply(mailsrv_table_t *table, mailsrv_list_t *list,
                         mailsrv_table_diff_t *diff);
 
 /*!
- * \brief Adds a domain, or switches the target of a present one atomically.
- *
- * \note Writer side, as for mailsrv_table_apply().
- *
- * \param target  Target owned by the table (NULL: the configured target).
- *
- * \return KNOT_EOK, KNOT_ENOMEM.
- */
-int mailsrv_table_set(mailsrv_table_t *table, const uint8_t *name,
-                      const mailsrv_target_t *target);
-
-/*!
- * \brief Removes a domain; its memory is freed after a grace period.
- *
- * \note Writer side, as for mailsrv_table_apply().
- *
- * \return KNOT_EOK, KNOT_ENOENT.
- */
-int mailsrv_table_delete(mailsrv_table_t *table, const uint8_t *name);
-
-/*!
  * \brief Calls \a visit with every listed domain (parents only not visited),
  *        in no particular order.
  *

@@ -67,7 +67,6 @@ struct mailsrv_shared {
 /* knotd 3.4+ may load zones' modules in parallel threads. */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static mailsrv_shared_t *registry;
-static size_t reads;
 
 static int key_init(sources_key_t *key, const mailsrv_sources_t *sources)
 {
@@ -217,7 +216,6 @@ static int read_list(const mailsrv_list_conf_t *conf, mailsrv_list_t *list,
 	uint64_t deadline = now_ns() + READ_MAX_NS;
 	for (;;) {
 		mailsrv_list_init(list);
-		reads++;
 		int ret = mailsrv_list_add_sources(list, conf->sources, err);
 		if (ret == KNOT_EOK && conf->target != NULL) {
 			ret = mailsrv_list_check_target(list, conf->target, err);
@@ -751,15 +749,6 @@ bool mailsrv_registry_coverage(mailsrv_shared_t *shared, mailsrv_coverage_t *out
 	free(apexes);
 
 	return report;
-}
-
-size_t mailsrv_registry_reads(void)
-{
-	pthread_mutex_lock(&registry_lock);
-	size_t count = reads;
-	pthread_mutex_unlock(&registry_lock);
-
-	return count;
 }
 
 const mailsrv_table_t *mailsrv_shared_table(const mailsrv_shared_t *shared)

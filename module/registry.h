@@ -186,8 +186,5 @@ static inline uint8_t mailsrv_zone_domains(const mailsrv_zone_t *zone)
 	return __atomic_load_n(&zone->domains, __ATOMIC_RELAXED);
 }
 
-/*! \brief How many times sources were read in this process (for tests). */
-size_t mailsrv_registry_reads(void);
-
 /*! \brief The table behind a reference. */
 const mailsrv_table_t *mailsrv_shared_table(const mailsrv_shared_t *shared);
