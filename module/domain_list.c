@@ -493,132 +493,6 @@ static int parse_line(mailsrv_list_t *list, uint32_t source, uint32_t line,
 	return conflict_error(list, first, where, err);
 }
 
-/*! \brief Seconds within which a change may not show in a file's times
- *         (file systems store them with a coarse clock, FAT even 2 s). */
-#define RACY_SECONDS	2
-
-/*! \brief Fills a file state from stat() data taken now. */
-static void state_from_stat(const struct stat *st, mailsrv_file_state_t *state)
-{
-	struct timespec clock;
-	clock_gettime(CLOCK_REALTIME, &clock);
-	*state = (mailsrv_file_state_t){
-		.dev = st->st_dev,
-		.ino = st->st_ino,
-		.size = st->st_size,
-		.mtime = st->st_mtim,
-		.ctime = st->st_ctim,
-		.racy = clock.tv_sec - st->st_mtim.tv_sec <= RACY_SECONDS,
-	};
-}
-
-int mailsrv_file_state(const char *path, mailsrv_file_state_t *state)
-{
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		return knot_map_errno();
-	}
-	state_from_stat(&st, state);
-
-	return KNOT_EOK;
-}
-
-bool mailsrv_file_changed(const mailsrv_file_state_t *known,
-                          const mailsrv_file_state_t *now)
-{
-	if (known->dev != now->dev || known->ino != now->ino || known->size != now->size ||
-	    known->mtime.tv_sec != now->mtime.tv_sec || known->mtime.tv_nsec != now->mtime.tv_nsec ||
-	    known->ctime.tv_sec != now->ctime.tv_sec || known->ctime.tv_nsec != now->ctime.tv_nsec) {
-		return true;
-	}
-	if (!known->racy) {
-		return false;
-	}
-
-	// A racy read is confirmed by one more read once any later change
-	// would have moved the times.
-	struct timespec clock;
-	clock_gettime(CLOCK_REALTIME, &clock);
-	return clock.tv_sec - known->mtime.tv_sec > RACY_SECONDS;
-}
-
-/*! \brief Do two states of one open file differ (size or times)? */
-static bool state_moved(const mailsrv_file_state_t *a, const mailsrv_file_state_t *b)
-{
-	return a->size != b->size ||
-	       a->mtime.tv_sec != b->mtime.tv_sec || a->mtime.tv_nsec != b->mtime.tv_nsec ||
-	       a->ctime.tv_sec != b->ctime.tv_sec || a->ctime.tv_nsec != b->ctime.tv_nsec;
-}
-
-int mailsrv_file_read(const char *path, char **data, size_t *size,
-                      mailsrv_file_state_t *state, char err[MAILSRV_ERR_SIZE])
-{
-	// O_NONBLOCK: a FIFO (or a device) must not hold the server in open() or
-	// read(); it is refused below as not a regular file.
-	// strerrordesc_np(): untranslated, so no locale lock in a server thread.
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		int ret = knot_map_errno();
-		snprintf(err, MAILSRV_ERR_SIZE, "%s: cannot open (%s)", path,
-		         strerrordesc_np(errno));
-		return ret;
-	}
-
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, MAILSRV_ERR_SIZE, "%s: not a regular file", path);
-		close(fd);
-		return KNOT_EINVAL;
-	}
-
-	state_from_stat(&st, state);
-
-	size_t max = st.st_size + 1, len = 0;
-	char *buf = NULL;
-	int ret = KNOT_EOK;
-	for (;;) {
-		if (buf == NULL || len == max) { // First pass, or the file grew.
-			max = (buf == NULL) ? max : max * 2;
-			char *grown = realloc(buf, max);
-			if (grown == NULL) {
-				ret = KNOT_ENOMEM;
-				snprintf(err, MAILSRV_ERR_SIZE, "%s: out of memory", path);
-				break;
-			}
-			buf = grown;
-		}
-		ssize_t got = read(fd, buf + len, max - len);
-		if (got > 0) {
-			len += got;
-		} else if (got == 0) {
-			break;
-		} else if (errno != EINTR) {
-			ret = knot_map_errno();
-			snprintf(err, MAILSRV_ERR_SIZE, "%s: cannot read (%s)", path,
-			         strerrordesc_np(errno));
-			break;
-		}
-	}
-
-	// A write during the read may have torn it.
-	mailsrv_file_state_t after;
-	if (ret == KNOT_EOK && fstat(fd, &st) == 0 &&
-	    (state_from_stat(&st, &after), state_moved(state, &after))) {
-		snprintf(err, MAILSRV_ERR_SIZE, "%s: changed while it was read", path);
-		ret = KNOT_EBUSY;
-	}
-	close(fd);
-
-	if (ret != KNOT_EOK) {
-		free(buf);
-		return ret;
-	}
-	*data = buf;
-	*size = len;
-
-	return KNOT_EOK;
-}
-
 /*!
  * \brief Sizes the entries, the names and the index for one domain per line
  *        of \a data at once, instead of growing them (and rehashing the
@@ -663,8 +537,6 @@ static mailsrv_list_file_t *add_file_source(mailsrv_list_t *list, const char *pa
 static int parse_text(mailsrv_list_t *list, uint32_t source, const char *data, size_t size,
                       char err[MAILSRV_ERR_SIZE])
 {
-	list->files[source - 1].unterminated = (size > 0 && data[size - 1] != '\n');
-
 	int ret = reserve_lines(list, data, size);
 	const char *pos = data, *end = data + size;
 	for (uint32_t line = 1; ret == KNOT_EOK && pos < end; line++) {
@@ -692,27 +564,6 @@ int mailsrv_list_add_text(mailsrv_list_t *list, const char *path, const char *da
 	}
 
 	return parse_text(list, list->file_count, data, size, err);
-}
-
-int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
-                          char err[MAILSRV_ERR_SIZE])
-{
-	mailsrv_list_file_t *file = add_file_source(list, path);
-	if (file == NULL) {
-		snprintf(err, MAILSRV_ERR_SIZE, "%s: out of memory", path);
-		return KNOT_ENOMEM;
-	}
-	uint32_t source = list->file_count;
-
-	char *data = NULL;
-	size_t size = 0;
-	int ret = mailsrv_file_read(path, &data, &size, &file->state, err);
-	if (ret == KNOT_EOK) {
-		ret = parse_text(list, source, data, size, err);
-		free(data);
-	}
-
-	return ret;
 }
 
 const mailsrv_list_entry_t *mailsrv_list_find(const mailsrv_list_t *list,
@@ -766,37 +617,6 @@ int mailsrv_list_add_ancestors(mailsrv_list_t *list)
 	}
 
 	return KNOT_EOK;
-}
-
-int mailsrv_list_add_sources(mailsrv_list_t *list, const mailsrv_sources_t *sources,
-                             char err[MAILSRV_ERR_SIZE])
-{
-	for (size_t i = 0; i < sources->domain_count; i++) {
-		int ret = mailsrv_list_add_name(list, sources->domains[i], NULL, err);
-		if (ret != KNOT_EOK) {
-			return ret;
-		}
-	}
-	for (size_t i = 0; i < sources->file_count; i++) {
-		int ret = mailsrv_list_add_file(list, sources->files[i], err);
-		if (ret != KNOT_EOK) {
-			return ret;
-		}
-	}
-
-	return mailsrv_list_add_ancestors(list);
-}
-
-const char *mailsrv_sources_describe(const mailsrv_sources_t *sources, char *buf,
-                                     size_t size)
-{
-	size_t len = snprintf(buf, size, "%s", sources->domain_count > 0 ? "'domain' items" : "");
-	for (size_t i = 0; i < sources->file_count && len < size; i++) {
-		len += snprintf(buf + len, size - len, "%s%s", len > 0 ? ", " : "",
-		                sources->files[i]);
-	}
-
-	return buf;
 }
 
 int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t *target,

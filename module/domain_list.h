@@ -8,9 +8,9 @@
  * \brief Mail-domain list: parsing and validation of every source.
  *
  * A list collects the domains of all sources of one module configuration
- * (inline 'domain' items and 'domain-file' files), with per-domain targets,
- * before anything is published: a source with any invalid line makes the
- * whole list invalid, reported as FILE:LINE: reason.
+ * (module/sources.h), with per-domain targets, before anything is
+ * published: a source with any invalid line makes the whole list invalid,
+ * reported as FILE:LINE: reason.
  */
 
 #pragma once
@@ -18,20 +18,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 #include <sys/types.h>
 
 #include "module/name.h"
-
-/*! \brief What identifies the content of a file without reading it. */
-typedef struct {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-	struct timespec ctime;
-	bool racy;  /*!< Read soon after a change: another one may not show in mtime. */
-} mailsrv_file_state_t;
 
 /*! \brief Target index of an entry that is only a parent of listed domains. */
 #define MAILSRV_LIST_ANCESTOR	UINT32_MAX
@@ -51,11 +40,9 @@ typedef struct {
 	uint32_t source;  /*!< 0: configuration item, else index in files + 1. */
 } mailsrv_list_entry_t;
 
-/*! \brief A domain file read into the list. */
+/*! \brief A domain file read into the list (for positions in messages). */
 typedef struct {
 	char *path;
-	mailsrv_file_state_t state;  /*!< State of the file that was read. */
-	bool unterminated;           /*!< Its last line has no line end. */
 } mailsrv_list_file_t;
 
 /*! \brief Open-addressing index of list items (0: free slot, else item + 1). */
@@ -86,29 +73,6 @@ typedef struct {
 	mailsrv_list_index_t by_name;
 	mailsrv_list_index_t by_target;
 } mailsrv_list_t;
-
-/*! \brief Where the domains of one module configuration come from. */
-typedef struct {
-	const uint8_t **domains;  /*!< Wire names of the 'domain' items. */
-	size_t domain_count;
-	const char **files;       /*!< Paths of the 'domain-file' items. */
-	size_t file_count;
-} mailsrv_sources_t;
-
-/*!
- * \brief Describes sources for messages: "'domain' items, /path/a, /path/b"
- *        (cut to \a size).
- *
- * \return \a buf.
- */
-const char *mailsrv_sources_describe(const mailsrv_sources_t *sources, char *buf,
-                                     size_t size);
-
-/*! \brief Are there no sources (mail domains only by the zones' data)? */
-static inline bool mailsrv_sources_none(const mailsrv_sources_t *sources)
-{
-	return sources->domain_count == 0 && sources->file_count == 0;
-}
 
 /*!
  * \brief Writes where a domain was listed: "FILE:LINE" or "item 'domain'".
@@ -156,19 +120,6 @@ int mailsrv_list_add_name(mailsrv_list_t *list, const uint8_t *name,
                           const mailsrv_name_t *target, char err[MAILSRV_ERR_SIZE]);
 
 /*!
- * \brief Adds the domains of a domain file.
- *
- * \param list  List.
- * \param path  File path.
- * \param err   Error message on failure (FILE: reason or FILE:LINE: reason).
- *
- * \return KNOT_EOK, KNOT_EINVAL or KNOT_EACCES... (with \a err), KNOT_EBUSY
- *         (changed while read), KNOT_ENOMEM.
- */
-int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
-                          char err[MAILSRV_ERR_SIZE]);
-
-/*!
  * \brief Adds the domains of text in the domain file format.
  *
  * \param path  The file the text is from, for messages.
@@ -177,17 +128,6 @@ int mailsrv_list_add_file(mailsrv_list_t *list, const char *path,
  */
 int mailsrv_list_add_text(mailsrv_list_t *list, const char *path, const char *data,
                           size_t size, char err[MAILSRV_ERR_SIZE]);
-
-/*!
- * \brief Reads a whole regular file into memory (free \a data).
- *
- * \param state  Output: the state of the file that was read.
- *
- * \return KNOT_EOK; KNOT_EBUSY if the file changed while it was read (a
- *         write in place may have torn the read); an error with \a err.
- */
-int mailsrv_file_read(const char *path, char **data, size_t *size,
-                      mailsrv_file_state_t *state, char err[MAILSRV_ERR_SIZE]);
 
 /*!
  * \brief Finds a domain.
@@ -208,21 +148,6 @@ ssize_t mailsrv_list_find_target(const mailsrv_list_t *list,
                                  const mailsrv_target_t *target);
 
 /*!
- * \brief Reads the identity and change times of a file.
- *
- * \return KNOT_EOK, or an error code from stat().
- */
-int mailsrv_file_state(const char *path, mailsrv_file_state_t *state);
-
-/*!
- * \brief Tells whether a file may have changed since \a known was taken:
- *        another identity, size or time, or a racy read that is old enough
- *        for a later change to show in the times.
- */
-bool mailsrv_file_changed(const mailsrv_file_state_t *known,
-                          const mailsrv_file_state_t *now);
-
-/*!
  * \brief Adds the parents of the listed domains that are not listed, so
  *        that they exist too: a listed domain is never below a name that does
  *        not exist (RFC 8020), which resolvers using QNAME minimisation ask.
@@ -230,15 +155,6 @@ bool mailsrv_file_changed(const mailsrv_file_state_t *known,
  * \return KNOT_EOK, KNOT_ENOMEM.
  */
 int mailsrv_list_add_ancestors(mailsrv_list_t *list);
-
-/*!
- * \brief Adds every source: the 'domain' items first, then each file, then
- *        the parents of the listed domains.
- *
- * \return KNOT_EOK, or the first error (with \a err).
- */
-int mailsrv_list_add_sources(mailsrv_list_t *list, const mailsrv_sources_t *sources,
-                             char err[MAILSRV_ERR_SIZE]);
 
 /*!
  * \brief Checks that a relative configured (or per-service) target fits

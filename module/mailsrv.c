@@ -88,7 +88,7 @@ int mailsrv_conf_check(knotd_conf_check_args_t *args)
 		mailsrv_settings_expect(settings, args->id, args->id_len);
 	}
 	if (ret == KNOT_EOK && is_conf_check()) {
-		mailsrv_list_conf_t conf = { .sources = &settings->sources,
+		mailsrv_list_conf_t conf = { .sources = settings->sources,
 		                             .target = settings->longest_relative };
 		ret = mailsrv_registry_check(&conf, check_err);
 		if (ret != KNOT_EOK && ret != KNOT_ENOMEM && is_service_start()) {
@@ -299,7 +299,7 @@ static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 {
 	const mailsrv_settings_t *settings = inst->settings;
 	mailsrv_list_conf_t conf = {
-		.sources = &settings->sources,
+		.sources = settings->sources,
 		.target = settings->longest_relative,
 		.removal_limit = settings->removal_limit,
 		.storage = storage_dir,
@@ -312,7 +312,7 @@ static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 		knotd_mod_log(mod, LOG_ERR, "failed to load domain list (%s)", knot_strerror(ret));
 		return ret;
 	}
-	log_table(mod, &settings->sources, &info);
+	log_table(mod, settings->sources, &info);
 	inst->table = mailsrv_shared_table(inst->shared);
 	inst->zone.notify = show_list_status;
 

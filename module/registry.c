@@ -15,9 +15,9 @@
 #include "module/registry.h"
 #include "module/snapshot.h"
 
-/*! \brief Sources identified by their serialized form. */
+/*! \brief Sources identified by their identity (mailsrv_sources_identity()). */
 typedef struct {
-	uint8_t *data;  /*!< 'd' + name per domain item, 'f' + path + NUL per file. */
+	uint8_t *data;
 	size_t size;
 } sources_key_t;
 
@@ -26,10 +26,10 @@ struct mailsrv_shared {
 	sources_key_t key;
 	unsigned refs;
 	mailsrv_table_t *table;
-	size_t file_count;
-	mailsrv_file_state_t *states;  /*!< Files as read into the table (zero: not read). */
+	size_t source_count;
+	mailsrv_source_state_t *states; /*!< Sources as read into the table (zero: not read). */
 	size_t max_default_size;       /*!< Longest domain without its own target. */
-	mailsrv_file_state_t *failed;  /*!< Files as refused last (or NULL). */
+	mailsrv_source_state_t *failed; /*!< Sources as refused last (or NULL). */
 	unsigned failed_limit;         /*!< The removal limit they were refused with, */
 	size_t failed_target;          /*!< and the target size (target_size()). */
 	size_t warned_target;          /*!< target_size() last warned about (unfit). */
@@ -50,13 +50,9 @@ struct mailsrv_shared {
 /*! \brief The coverage check waits for this long without a change. */
 #define COVERAGE_QUIET_NS	1000000000ull
 
-/*! \brief A file changed this recently may still be being written... */
-#define SETTLE_NS		200000000ull
-/*! \brief ...and this recently, if its last line has no line end. */
-#define SETTLE_UNTERMINATED_NS	1000000000ull
 /*! \brief A read that overlaps a write is tried again after this. */
 #define RETRY_NS		50000000ull
-/*! \brief Reading files that do not settle gives up after this. */
+/*! \brief Reading sources that do not settle gives up after this. */
 #define READ_MAX_NS		1500000000ull
 /*! \brief Loads of one configuration this close to the last load share its
  *         look at the files: a reload of 100,000 zones (a load every few tens
@@ -70,32 +66,9 @@ static mailsrv_shared_t *registry;
 
 static int key_init(sources_key_t *key, const mailsrv_sources_t *sources)
 {
-	size_t len = 0;
-	for (size_t i = 0; i < sources->domain_count; i++) {
-		len += 1 + knot_dname_size(sources->domains[i]);
-	}
-	for (size_t i = 0; i < sources->file_count; i++) {
-		len += 1 + strlen(sources->files[i]) + 1;
-	}
+	key->data = mailsrv_sources_identity(sources, &key->size);
 
-	key->data = malloc(len + 1);
-	if (key->data == NULL) {
-		return KNOT_ENOMEM;
-	}
-	uint8_t *pos = key->data;
-	for (size_t i = 0; i < sources->domain_count; i++) {
-		*pos++ = 'd';
-		pos += knot_dname_to_wire(pos, sources->domains[i], KNOT_DNAME_MAXLEN);
-	}
-	for (size_t i = 0; i < sources->file_count; i++) {
-		*pos++ = 'f';
-		size_t path_len = strlen(sources->files[i]) + 1;
-		memcpy(pos, sources->files[i], path_len);
-		pos += path_len;
-	}
-	key->size = pos - key->data;
-
-	return KNOT_EOK;
+	return key->data != NULL ? KNOT_EOK : KNOT_ENOMEM;
 }
 
 static bool key_equal(const sources_key_t *a, const sources_key_t *b)
@@ -125,35 +98,16 @@ static double seconds_since(uint64_t start)
 	return (now_ns() - start) / 1e9;
 }
 
-/*!
- * \brief Takes the current state of every file source.
- *
- * A file that cannot be stat()ed gets a zero state, which differs from any
- * state of a file that was read.
- */
-static mailsrv_file_state_t *current_states(const mailsrv_sources_t *sources)
+/*! \brief The state of every source now (NULL if out of memory). */
+static mailsrv_source_state_t *current_states(const mailsrv_sources_t *sources)
 {
-	mailsrv_file_state_t *states = calloc(sources->file_count + 1, sizeof(*states));
-	for (size_t i = 0; states != NULL && i < sources->file_count; i++) {
-		if (mailsrv_file_state(sources->files[i], &states[i]) != KNOT_EOK) {
-			memset(&states[i], 0, sizeof(states[i]));
-		}
+	size_t count = mailsrv_sources_count(sources);
+	mailsrv_source_state_t *states = calloc(count + 1, sizeof(*states));
+	if (states != NULL) {
+		mailsrv_sources_look(sources, states);
 	}
 
 	return states;
-}
-
-/*! \brief Does any file differ from \a known (states of the same files)? */
-static bool files_changed(const mailsrv_file_state_t *known,
-                          const mailsrv_file_state_t *now, size_t count)
-{
-	for (size_t i = 0; i < count; i++) {
-		if (mailsrv_file_changed(&known[i], &now[i])) {
-			return true;
-		}
-	}
-
-	return false;
 }
 
 /*! \brief Unix time now. */
@@ -163,77 +117,40 @@ static uint64_t unix_now(void)
 }
 
 /*!
- * \brief How long until the files read into \a list have not changed for
- *        long enough to be taken as written (0: they have).
- *
- * \param path  Output: a file that has not settled.
- */
-static uint64_t settle_wait(const mailsrv_list_t *list, const char **path)
-{
-	struct timespec clock;
-	clock_gettime(CLOCK_REALTIME, &clock);
-	uint64_t now = (uint64_t)clock.tv_sec * 1000000000ull + clock.tv_nsec, wait = 0;
-	for (size_t i = 0; i < list->file_count; i++) {
-		const mailsrv_list_file_t *file = &list->files[i];
-		uint64_t settle = file->unterminated ? SETTLE_UNTERMINATED_NS : SETTLE_NS;
-		uint64_t mtime = (uint64_t)file->state.mtime.tv_sec * 1000000000ull +
-		                 file->state.mtime.tv_nsec;
-		// A time in the future (another clock) waits for the whole time.
-		uint64_t age = (now > mtime) ? now - mtime : 0;
-		if (file->state.ino != 0 && age < settle && settle - age > wait) {
-			wait = settle - age;
-			*path = file->path;
-		}
-	}
-
-	return wait;
-}
-
-/*! \brief Has any file read into \a list changed since? */
-static bool list_files_moved(const mailsrv_list_t *list)
-{
-	for (size_t i = 0; i < list->file_count; i++) {
-		mailsrv_file_state_t known = list->files[i].state, now = { 0 };
-		known.racy = false;
-		if (known.ino != 0 && (mailsrv_file_state(list->files[i].path, &now) != KNOT_EOK ||
-		                       mailsrv_file_changed(&known, &now))) {
-			return true;
-		}
-	}
-
-	return false;
-}
-
-/*!
  * \brief Reads and validates every source into \a list (deinit it), again
- *        while a file is being written: until the files read have not
- *        changed for a while (longer without a final line end), for at most
- *        READ_MAX_NS.
+ *        while a source is being written: until the sources read have not
+ *        changed for a while, for at most READ_MAX_NS.
+ *
+ * \param states  Output: the sources as read (one per source).
  */
 static int read_list(const mailsrv_list_conf_t *conf, mailsrv_list_t *list,
-                     char err[MAILSRV_ERR_SIZE])
+                     mailsrv_source_state_t *states, char err[MAILSRV_ERR_SIZE])
 {
 	uint64_t deadline = now_ns() + READ_MAX_NS;
 	for (;;) {
 		mailsrv_list_init(list);
-		int ret = mailsrv_list_add_sources(list, conf->sources, err);
+		int ret = mailsrv_sources_read(conf->sources, list, states, err);
 		if (ret == KNOT_EOK && conf->target != NULL) {
 			ret = mailsrv_list_check_target(list, conf->target, err);
 		}
-		const char *path = NULL;
-		uint64_t wait = (ret == KNOT_EBUSY) ? RETRY_NS : settle_wait(list, &path);
+		size_t which = 0;
+		uint64_t wait = (ret == KNOT_EBUSY) ? RETRY_NS :
+		                mailsrv_sources_settle(conf->sources, states, &which);
 		if (ret == KNOT_ENOMEM || wait == 0) {
 			return ret;
 		}
 		if (now_ns() + wait > deadline) {
-			if (path != NULL) {
-				snprintf(err, MAILSRV_ERR_SIZE, "%s: still being written", path);
+			if (ret != KNOT_EBUSY) {
+				char desc[MAILSRV_ERR_SIZE / 2];
+				snprintf(err, MAILSRV_ERR_SIZE, "%s: still being written",
+				         mailsrv_sources_describe_one(conf->sources, which, desc,
+				                                      sizeof(desc)));
 			}
 			return KNOT_EBUSY;
 		}
 		struct timespec pause = { wait / 1000000000ull, wait % 1000000000ull };
 		nanosleep(&pause, NULL);
-		if (ret != KNOT_EBUSY && !list_files_moved(list)) {
+		if (ret != KNOT_EBUSY && !mailsrv_sources_moved(conf->sources, states)) {
 			return ret;
 		}
 		mailsrv_list_deinit(list);
@@ -242,11 +159,17 @@ static int read_list(const mailsrv_list_conf_t *conf, mailsrv_list_t *list,
 
 int mailsrv_registry_check(const mailsrv_list_conf_t *conf, char err[MAILSRV_ERR_SIZE])
 {
+	mailsrv_source_state_t *states = calloc(mailsrv_sources_count(conf->sources) + 1,
+	                                        sizeof(*states));
+	if (states == NULL) {
+		return KNOT_ENOMEM;
+	}
 	mailsrv_list_t list;
 	pthread_mutex_lock(&registry_lock);
-	int ret = read_list(conf, &list, err);
+	int ret = read_list(conf, &list, states, err);
 	pthread_mutex_unlock(&registry_lock);
 	mailsrv_list_deinit(&list);
+	free(states);
 
 	return ret;
 }
@@ -285,7 +208,7 @@ static size_t target_size(const mailsrv_list_conf_t *conf)
  * \brief Records refused sources: not read (nor reported) again while they,
  *        the removal limit and the target are unchanged.
  */
-static void shared_refused(mailsrv_shared_t *shared, mailsrv_file_state_t **now,
+static void shared_refused(mailsrv_shared_t *shared, mailsrv_source_state_t **now,
                            const mailsrv_list_conf_t *conf)
 {
 	free(shared->failed);
@@ -319,8 +242,8 @@ static bool removes_too_many(size_t old, size_t kept, unsigned limit,
 static void shared_snapshot(const mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
                             const mailsrv_list_t *list, mailsrv_shared_info_t *info)
 {
-	// 'domain' items alone never change: the configuration has them.
-	if (shared->snapshot == NULL || conf->sources->file_count == 0) {
+	// Sources that change only with the configuration need none: it has them.
+	if (shared->snapshot == NULL || !mailsrv_sources_external(conf->sources)) {
 		return;
 	}
 	uint64_t start = now_ns();
@@ -369,19 +292,19 @@ static int shared_apply(mailsrv_shared_t *shared, mailsrv_list_t *list,
 
 /*!
  * \brief Keeps a list read from the sources as the snapshot (first: the
- *        table takes the list's targets), applies it, records its files.
+ *        table takes the list's targets), applies it, records the sources
+ *        as they were read (\a read).
  */
 static int shared_apply_read(mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
-                             mailsrv_list_t *list, mailsrv_shared_info_t *info)
+                             mailsrv_list_t *list, const mailsrv_source_state_t *read,
+                             mailsrv_shared_info_t *info)
 {
 	shared_snapshot(shared, conf, list, info);
 	int ret = shared_apply(shared, list, info);
 	if (ret != KNOT_EOK) {
 		return ret;
 	}
-	for (size_t i = 0; i < shared->file_count; i++) {
-		shared->states[i] = list->files[i].state;
-	}
+	memcpy(shared->states, read, shared->source_count * sizeof(*read));
 	free(shared->failed);
 	shared->failed = NULL;
 	shared_set_status(shared, unix_now(), 0);
@@ -409,8 +332,8 @@ static int shared_new(const mailsrv_list_conf_t *conf, sources_key_t *key, char 
 		return KNOT_ENOMEM;
 	}
 	shared->snapshot = snapshot;
-	shared->file_count = conf->sources->file_count;
-	shared->states = calloc(shared->file_count + 1, sizeof(*shared->states));
+	shared->source_count = mailsrv_sources_count(conf->sources);
+	shared->states = calloc(shared->source_count + 1, sizeof(*shared->states));
 	shared->table = mailsrv_table_new(size_hint);
 	CDS_INIT_LIST_HEAD(&shared->zones);
 	if (shared->states == NULL || shared->table == NULL) {
@@ -428,10 +351,11 @@ static int shared_new(const mailsrv_list_conf_t *conf, sources_key_t *key, char 
 
 /*! \brief Reads the sources, timed, and checks the removal limit against \a table. */
 static int read_checked(const mailsrv_list_conf_t *conf, const mailsrv_table_t *table,
-                        mailsrv_list_t *list, mailsrv_shared_info_t *info)
+                        mailsrv_list_t *list, mailsrv_source_state_t *read,
+                        mailsrv_shared_info_t *info)
 {
 	uint64_t start = now_ns();
-	int ret = read_list(conf, list, info->error);
+	int ret = read_list(conf, list, read, info->error);
 	info->seconds = seconds_since(start);
 	if (ret == KNOT_EOK && table != NULL &&
 	    removes_too_many(mailsrv_table_count(table), mailsrv_table_kept(table, list),
@@ -474,8 +398,8 @@ static int read_snapshot(const char *path, mailsrv_list_t *list, mailsrv_shared_
  *        not forget the last good list.
  */
 static int shared_build(const mailsrv_list_conf_t *conf, sources_key_t *key,
-                        mailsrv_file_state_t **now, mailsrv_shared_t **out,
-                        mailsrv_shared_info_t *info)
+                        mailsrv_source_state_t **now, mailsrv_source_state_t *as_read,
+                        mailsrv_shared_t **out, mailsrv_shared_info_t *info)
 {
 	char *snapshot = NULL;
 	*out = NULL;
@@ -488,7 +412,7 @@ static int shared_build(const mailsrv_list_conf_t *conf, sources_key_t *key,
 	uint64_t start = now_ns();
 	mailsrv_list_t list, last;
 	mailsrv_list_init(&last);
-	int read = read_checked(conf, NULL, &list, info);
+	int read = read_checked(conf, NULL, &list, as_read, info);
 	size_t old = 0, kept = 0;
 	if (read == KNOT_EOK && snapshot != NULL && conf->removal_limit < 100 &&
 	    mailsrv_snapshot_kept(snapshot, &list, &old, &kept, info->snapshot) == KNOT_EOK &&
@@ -516,7 +440,7 @@ static int shared_build(const mailsrv_list_conf_t *conf, sources_key_t *key,
 	}
 	int ret = shared_new(conf, key, snapshot, use->count, out);
 	if (ret == KNOT_EOK && read == KNOT_EOK) {
-		ret = shared_apply_read(*out, conf, &list, info);
+		ret = shared_apply_read(*out, conf, &list, as_read, info);
 	} else if (ret == KNOT_EOK) {
 		ret = shared_apply(*out, &last, info);
 		if (info->outcome == MAILSRV_SNAPSHOT) {
@@ -538,24 +462,25 @@ static int shared_build(const mailsrv_list_conf_t *conf, sources_key_t *key,
 
 /*! \brief Brings a shared table up to date; refused sources leave it as it is. */
 static void shared_refresh(mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
-                           mailsrv_file_state_t **now, mailsrv_shared_info_t *info)
+                           mailsrv_source_state_t **now, mailsrv_source_state_t *as_read,
+                           mailsrv_shared_info_t *info)
 {
 	info->domains = mailsrv_table_count(shared->table);
-	if (!files_changed(shared->states, *now, shared->file_count)) {
+	if (!mailsrv_sources_changed(conf->sources, shared->states, *now)) {
 		info->outcome = MAILSRV_SHARED;
 		return;
 	}
 	if (shared->failed != NULL && shared->failed_limit == conf->removal_limit &&
 	    shared->failed_target == target_size(conf) &&
-	    !files_changed(shared->failed, *now, shared->file_count)) {
+	    !mailsrv_sources_changed(conf->sources, shared->failed, *now)) {
 		info->outcome = MAILSRV_KEPT_AGAIN;
 		return;
 	}
 
 	mailsrv_list_t list;
-	int ret = read_checked(conf, shared->table, &list, info);
+	int ret = read_checked(conf, shared->table, &list, as_read, info);
 	if (ret == KNOT_EOK) {
-		ret = shared_apply_read(shared, conf, &list, info);
+		ret = shared_apply_read(shared, conf, &list, as_read, info);
 		if (ret != KNOT_EOK) {
 			snprintf(info->error, sizeof(info->error), "%s", knot_strerror(ret));
 		}
@@ -614,21 +539,23 @@ int mailsrv_registry_get(const mailsrv_list_conf_t *conf, mailsrv_shared_t **sha
 
 	pthread_mutex_lock(&registry_lock);
 	mailsrv_shared_t *found = shared_find(&key);
-	mailsrv_file_state_t *now = NULL;
+	mailsrv_source_state_t *now = NULL, *as_read = NULL;
 	if (found != NULL && looked_just_now(found, conf)) {
 		found->refs++;
 		info->domains = mailsrv_table_count(found->table);
 		info->outcome = (found->status.stale_since != 0) ? MAILSRV_KEPT_AGAIN :
 		                                                   MAILSRV_SHARED;
 		*shared = found;
-	} else if ((now = current_states(conf->sources)) == NULL) {
+	} else if ((now = current_states(conf->sources)) == NULL ||
+	           (as_read = calloc(mailsrv_sources_count(conf->sources) + 1,
+	                             sizeof(*as_read))) == NULL) {
 		ret = KNOT_ENOMEM;
 	} else if (found != NULL) {
 		found->refs++;
-		shared_refresh(found, conf, &now, info);
+		shared_refresh(found, conf, &now, as_read, info);
 		*shared = found;
 	} else {
-		ret = shared_build(conf, &key, &now, shared, info);
+		ret = shared_build(conf, &key, &now, as_read, shared, info);
 	}
 	if (ret == KNOT_EOK) {
 		(*shared)->looked_at = now_ns();
@@ -640,6 +567,7 @@ int mailsrv_registry_get(const mailsrv_list_conf_t *conf, mailsrv_shared_t **sha
 
 	pthread_mutex_unlock(&registry_lock);
 	free(now);
+	free(as_read);
 	free(key.data);
 
 	return ret;

@@ -34,6 +34,7 @@
 #include <urcu/list.h>
 
 #include "module/domain_list.h"
+#include "module/sources.h"
 #include "module/domain_table.h"
 #include "module/zone_coverage.h"
 

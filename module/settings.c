@@ -156,6 +156,7 @@ typedef struct settings {
 	mailsrv_target_t *targets[MAILSRV_SERVICE_COUNT + 3]; /*!< Owned targets. */
 	uint8_t *txt[MAILSRV_SERVICE_COUNT];                   /*!< Owned TXT rdata. */
 	mailsrv_membership_t *membership;                      /*!< Owned. */
+	mailsrv_sources_t *sources;                            /*!< Owned. */
 } settings_t;
 
 /*! \brief The settings of a section id, expected or known. */
@@ -290,26 +291,25 @@ static int read_path(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
 	return KNOT_EOK;
 }
 
-/*! \brief Keeps copies of the sources of the section. */
+/*! \brief Keeps the sources of the section: the 'domain' items, then the files. */
 static int read_sources(settings_t *settings, mailsrv_conf_get_f get, void *ctx)
 {
-	mailsrv_sources_t *sources = &settings->pub.sources;
+	if ((settings->sources = mailsrv_sources_new()) == NULL) {
+		return KNOT_ENOMEM;
+	}
+	settings->pub.sources = settings->sources;
 	knotd_conf_t domains = get(ctx, MOD_DOMAIN);
-	knotd_conf_t files = get(ctx, MOD_DOMAIN_FILE);
-	sources->domains = calloc(domains.count + 1, sizeof(*sources->domains));
-	sources->files = calloc(files.count + 1, sizeof(*sources->files));
-	int ret = (sources->domains != NULL && sources->files != NULL) ? KNOT_EOK : KNOT_ENOMEM;
-	for (size_t i = 0; i < domains.count && ret == KNOT_EOK; i++) {
-		sources->domains[i] = knot_dname_copy(domains.multi[i].dname, NULL);
-		ret = (sources->domains[i] != NULL) ? KNOT_EOK : KNOT_ENOMEM;
-		sources->domain_count += (ret == KNOT_EOK);
+	const uint8_t *names[domains.count + 1];
+	for (size_t i = 0; i < domains.count; i++) {
+		names[i] = domains.multi[i].dname;
 	}
-	for (size_t i = 0; i < files.count && ret == KNOT_EOK; i++) {
-		sources->files[i] = strdup(files.multi[i].string);
-		ret = (sources->files[i] != NULL) ? KNOT_EOK : KNOT_ENOMEM;
-		sources->file_count += (ret == KNOT_EOK);
-	}
+	int ret = mailsrv_sources_add_items(settings->sources, names, domains.count);
 	knotd_conf_free(&domains);
+
+	knotd_conf_t files = get(ctx, MOD_DOMAIN_FILE);
+	for (size_t i = 0; i < files.count && ret == KNOT_EOK; i++) {
+		ret = mailsrv_sources_add_file(settings->sources, files.multi[i].string);
+	}
 	knotd_conf_free(&files);
 
 	return ret;
@@ -334,15 +334,7 @@ static int read_membership(settings_t *settings, mailsrv_conf_get_f get, void *c
 /*! \brief Frees settings that no zone uses. */
 static void settings_free(settings_t *settings)
 {
-	mailsrv_sources_t *sources = &settings->pub.sources;
-	for (size_t i = 0; i < sources->domain_count; i++) {
-		free((void *)sources->domains[i]);
-	}
-	for (size_t i = 0; i < sources->file_count; i++) {
-		free((void *)sources->files[i]);
-	}
-	free(sources->domains);
-	free(sources->files);
+	mailsrv_sources_free(settings->sources);
 	mailsrv_answer_unprepare(&settings->pub.answer);
 	for (size_t i = 0; i < sizeof(settings->targets) / sizeof(settings->targets[0]); i++) {
 		free(settings->targets[i]);

@@ -22,6 +22,7 @@
 
 #include "module/answer.h"
 #include "module/domain_list.h"
+#include "module/sources.h"
 
 /*! \brief The mod-mailsrv section. */
 extern const yp_item_t mailsrv_schema[];
@@ -37,7 +38,7 @@ typedef knotd_conf_t (*mailsrv_conf_get_f)(void *ctx, const yp_name_t *item);
 typedef struct {
 	mailsrv_answer_conf_t answer;             /*!< Prepared (mailsrv_answer_prepare()). */
 	const mailsrv_target_t *longest_relative; /*!< Longest relative SRV target (or NULL). */
-	mailsrv_sources_t sources;                /*!< Where the list comes from. */
+	const mailsrv_sources_t *sources;         /*!< Where the list comes from. */
 	unsigned removal_limit;  /*!< Percent of the list a change may remove. */
 	bool statistics;         /*!< Counters in 'knotc zone-stats'. */
 } mailsrv_settings_t;

@@ -17,6 +17,7 @@
 #include <xxhash.h>
 
 #include "module/snapshot.h"
+#include "module/source_file.h"
 
 #define SNAPSHOT_DIR	"mailsrv"
 #define END_FORMAT	"# end: domains %zu, written %" PRIu64 ", xxh3 %016" PRIx64 "\n"
@@ -205,7 +206,7 @@ static int read_verified(const char *path, char **data, size_t *body, size_t *do
                         time_t *written, char err[MAILSRV_ERR_SIZE])
 {
 	size_t size = 0;
-	mailsrv_file_state_t state;
+	mailsrv_source_state_t state;
 	int ret = mailsrv_file_read(path, data, &size, &state, err);
 	if (ret != KNOT_EOK) {
 		return ret;

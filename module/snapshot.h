@@ -46,7 +46,7 @@ int mailsrv_snapshot_write(const char *path, const mailsrv_list_t *list,
 
 /*!
  * \brief Reads a snapshot into an empty list (with the parents of its
- *        domains, as mailsrv_list_add_sources() does).
+ *        domains, as mailsrv_sources_read() does).
  *
  * \param written  Output: when the snapshot was written.
  * \param err      Why it cannot be used: missing, damaged, invalid.

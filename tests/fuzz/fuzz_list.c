@@ -26,6 +26,7 @@
 #include <libknot/errcode.h>
 
 #include "module/domain_list.h"
+#include "tests/common/list_file.h"
 #include "module/domain_table.h"
 #include "tests/fuzz/util.h"
 
@@ -148,7 +149,7 @@ static void rewrite(const mailsrv_list_t *list, mailsrv_list_t *again)
 
 	char err[MAILSRV_ERR_SIZE] = "";
 	mailsrv_list_init(again);
-	int ret = mailsrv_list_add_file(again, rewritten.path, err);
+	int ret = test_list_add_file(again, rewritten.path, err);
 	FUZZ_CHECK(ret == KNOT_EOK, "the list written out is refused: %s", err);
 }
 
@@ -231,7 +232,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mailsrv_list_t list;
 	mailsrv_list_init(&list);
 	char err[MAILSRV_ERR_SIZE] = "";
-	int ret = mailsrv_list_add_file(&list, input.path, err);
+	int ret = test_list_add_file(&list, input.path, err);
 	if (ret != KNOT_EOK) {
 		check_error(ret, err);
 		mailsrv_list_deinit(&list);

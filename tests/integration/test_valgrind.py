@@ -8,6 +8,7 @@ allocated by the module left at exit (lost or still reachable): unloading
 the last instance frees it all.
 """
 
+import glob
 import os
 import re
 import shutil
@@ -130,10 +131,9 @@ class Memcheck(harness.DnsTestCase):
         # sources (or the object without debug information). glibc's
         # thread-local storage block for the module's __thread variable is
         # not the module's memory.
-        module = re.compile(r"\((?:answer|counters|domain_list|domain_table|mailsrv|name|"
-                            r"registry|services|settings|snapshot|zone_checks|"
-                            r"zone_coverage)\.c:\d+\)|"
-                            r"mailsrv\.so")
+        sources = sorted(os.path.basename(p)[:-2]
+                         for p in glob.glob(os.path.join(harness.TOP, "module", "*.c")))
+        module = re.compile(r"\((?:%s)\.c:\d+\)|mailsrv\.so" % "|".join(sources))
         records = re.split(r"\n==\d+== \n", report)
         ours = [r for r in records if " are " in r and "loss record" in r and module.search(r)
                 and "__tls_get_addr" not in r]

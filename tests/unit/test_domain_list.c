@@ -19,6 +19,7 @@
 #include <libknot/errcode.h>
 
 #include "module/domain_list.h"
+#include "tests/common/list_file.h"
 
 static char dir[] = "/tmp/mailsrv-list-XXXXXX";
 
@@ -77,7 +78,7 @@ static void test_bad_files(void **state)
 		mailsrv_list_init(&list);
 		char err[MAILSRV_ERR_SIZE] = "";
 		print_message("# case %zu\n", i);
-		assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EINVAL);
+		assert_int_equal(test_list_add_file(&list, path, err), KNOT_EINVAL);
 		assert_string_equal(err, expected);
 		mailsrv_list_deinit(&list);
 	}
@@ -121,7 +122,7 @@ static void test_good_file(void **state)
 	mailsrv_list_t list;
 	mailsrv_list_init(&list);
 	char err[MAILSRV_ERR_SIZE] = "";
-	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
+	assert_int_equal(test_list_add_file(&list, path, err), KNOT_EOK);
 	assert_string_equal(err, "");
 
 	const char *expected[] = {
@@ -151,7 +152,7 @@ static void test_empty_and_comments(void **state)
 		mailsrv_list_t list;
 		mailsrv_list_init(&list);
 		char err[MAILSRV_ERR_SIZE] = "";
-		assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
+		assert_int_equal(test_list_add_file(&list, path, err), KNOT_EOK);
 		assert_int_equal(list.count, 0);
 		mailsrv_list_deinit(&list);
 	}
@@ -166,73 +167,21 @@ static void test_file_errors(void **state)
 	char path[300], expected[MAILSRV_ERR_SIZE];
 
 	snprintf(path, sizeof(path), "%s/missing.txt", dir);
-	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_ENOENT);
+	assert_int_equal(test_list_add_file(&list, path, err), KNOT_ENOENT);
 	snprintf(expected, sizeof(expected), "%s: cannot open (No such file or directory)", path);
 	assert_string_equal(err, expected);
 
-	assert_int_equal(mailsrv_list_add_file(&list, dir, err), KNOT_EINVAL);
+	assert_int_equal(test_list_add_file(&list, dir, err), KNOT_EINVAL);
 	snprintf(expected, sizeof(expected), "%s: not a regular file", dir);
 	assert_string_equal(err, expected);
 
 	// A FIFO without a writer: refused at once, open() must not wait.
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
-	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EINVAL);
+	assert_int_equal(test_list_add_file(&list, path, err), KNOT_EINVAL);
 	snprintf(expected, sizeof(expected), "%s: not a regular file", path);
 	assert_string_equal(err, expected);
 	unlink(path);
-	mailsrv_list_deinit(&list);
-}
-
-static void test_sources(void **state)
-{
-	(void)state;
-	const char *path = write_file("src.txt", "b.example imap\nc.example\n", 25);
-	const uint8_t *domains[] = {
-		(const uint8_t *)"\x01""a\x07""example",
-		(const uint8_t *)"\x01""C\x07""EXAMPLE",
-	};
-	const char *files[] = { path };
-	mailsrv_sources_t sources = { domains, 2, files, 1 };
-
-	mailsrv_list_t list;
-	mailsrv_list_init(&list);
-	char err[MAILSRV_ERR_SIZE] = "";
-	assert_int_equal(mailsrv_list_add_sources(&list, &sources, err), KNOT_EOK);
-	assert_int_equal(list.count, 4);
-	assert_int_equal(list.ancestors, 1); // example.
-	assert_int_equal(list.duplicates, 1); // c.example inline and in the file.
-	char buf[600];
-	assert_string_equal(entry_txt(&list, 1, buf), "c.example. -");
-	mailsrv_list_deinit(&list);
-
-	// An inline domain conflicts with a file domain that has its own target.
-	const uint8_t *domains2[] = { (const uint8_t *)"\x01""b\x07""example" };
-	sources.domains = domains2;
-	sources.domain_count = 1;
-	mailsrv_list_init(&list);
-	assert_int_equal(mailsrv_list_add_sources(&list, &sources, err), KNOT_EINVAL);
-	char expected[MAILSRV_ERR_SIZE];
-	snprintf(expected, sizeof(expected), "%s:1: domain 'b.example' listed again "
-	         "with another target (first at item 'domain')", path);
-	assert_string_equal(err, expected);
-	mailsrv_list_deinit(&list);
-
-	// An invalid inline domain.
-	const uint8_t *domains3[] = { (const uint8_t *)"\x03""a_b\x07""example" };
-	sources.domains = domains3;
-	mailsrv_list_init(&list);
-	assert_int_equal(mailsrv_list_add_sources(&list, &sources, err), KNOT_EINVAL);
-	assert_string_equal(err, "domain 'a_b.example.': invalid character '_'");
-
-	// An inline IDN domain becomes an A-label.
-	const uint8_t *domains4[] = { (const uint8_t *)"\x07""B\xc3\xbc""cher\x07""example" };
-	sources.domains = domains4;
-	sources.file_count = 0;
-	mailsrv_list_init(&list);
-	assert_int_equal(mailsrv_list_add_sources(&list, &sources, err), KNOT_EOK);
-	assert_string_equal(entry_txt(&list, 0, buf), "xn--bcher-kva.example. -");
-	mailsrv_list_deinit(&list);
 	mailsrv_list_deinit(&list);
 }
 
@@ -257,7 +206,7 @@ static void test_relative_target_length(void **state)
 	mailsrv_list_t list;
 	mailsrv_list_init(&list);
 	char err[MAILSRV_ERR_SIZE] = "";
-	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
+	assert_int_equal(test_list_add_file(&list, path, err), KNOT_EOK);
 
 	// "ab" + 252 = 255 fits; "abc" + 252 does not.
 	mailsrv_target_t *ok = malloc(sizeof(*ok) + 3);
@@ -278,7 +227,7 @@ static void test_relative_target_length(void **state)
 	snprintf(data, sizeof(data), "%s abc\n", domain);
 	path = write_file("long2.txt", data, strlen(data));
 	mailsrv_list_init(&list);
-	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EINVAL);
+	assert_int_equal(test_list_add_file(&list, path, err), KNOT_EINVAL);
 	snprintf(expected, sizeof(expected), "%s:1: target 'abc': makes a name "
 	         "longer than 255 bytes with this domain", path);
 	assert_string_equal(err, expected);
@@ -303,65 +252,11 @@ static void test_many(void **state)
 	mailsrv_list_t list;
 	mailsrv_list_init(&list);
 	char err[MAILSRV_ERR_SIZE] = "";
-	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
+	assert_int_equal(test_list_add_file(&list, path, err), KNOT_EOK);
 	assert_int_equal(list.count, count);
 	assert_int_equal(list.target_count, 3000);
 	char buf[600];
 	assert_string_equal(entry_txt(&list, 43210, buf), "d43210.example. t1210. (relative)");
-	mailsrv_list_deinit(&list);
-}
-
-static void test_file_changed(void **state)
-{
-	(void)state;
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	mailsrv_file_state_t known = { .dev = 1, .ino = 2, .size = 3, .mtime = now, .ctime = now };
-	mailsrv_file_state_t seen = known;
-	assert_false(mailsrv_file_changed(&known, &seen));
-
-	// Identity, size and both times count.
-	seen.ino = 5;
-	assert_true(mailsrv_file_changed(&known, &seen));
-	seen = known;
-	seen.size = 4;
-	assert_true(mailsrv_file_changed(&known, &seen));
-	seen = known;
-	seen.mtime.tv_nsec ^= 1;
-	assert_true(mailsrv_file_changed(&known, &seen));
-	seen = known;
-	seen.ctime.tv_sec -= 1;
-	assert_true(mailsrv_file_changed(&known, &seen));
-
-	// A racy read is trusted while a change could still hide in the same
-	// time stamp, and checked once more after that.
-	seen = known;
-	known.racy = true;
-	assert_false(mailsrv_file_changed(&known, &seen));
-	known.mtime.tv_sec -= 10;
-	seen.mtime = known.mtime;
-	assert_true(mailsrv_file_changed(&known, &seen));
-
-	// A file read well after its change is not racy.
-	const char *path = write_file("old.txt", "a.example\n", 10);
-	struct timeval times[2] = { { now.tv_sec - 60, 0 }, { now.tv_sec - 60, 0 } };
-	assert_int_equal(utimes(path, times), 0);
-	mailsrv_list_t list;
-	mailsrv_list_init(&list);
-	char err[MAILSRV_ERR_SIZE];
-	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
-	assert_false(list.files[0].state.racy);
-	assert_int_equal(list.files[0].state.mtime.tv_sec, now.tv_sec - 60);
-	mailsrv_file_state_t current;
-	assert_int_equal(mailsrv_file_state(path, &current), KNOT_EOK);
-	assert_false(mailsrv_file_changed(&list.files[0].state, &current));
-	mailsrv_list_deinit(&list);
-
-	// Just written: racy.
-	path = write_file("new.txt", "a.example\n", 10);
-	mailsrv_list_init(&list);
-	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
-	assert_true(list.files[0].state.racy);
 	mailsrv_list_deinit(&list);
 }
 
@@ -372,7 +267,7 @@ static void test_find(void **state)
 	mailsrv_list_t list;
 	mailsrv_list_init(&list);
 	char err[MAILSRV_ERR_SIZE];
-	assert_int_equal(mailsrv_list_add_file(&list, path, err), KNOT_EOK);
+	assert_int_equal(test_list_add_file(&list, path, err), KNOT_EOK);
 	const mailsrv_list_entry_t *entry = mailsrv_list_find(&list, (const uint8_t *)"\x01""b\x07""example");
 	assert_non_null(entry);
 	assert_int_equal(entry->line, 2);
@@ -384,35 +279,6 @@ static void test_find(void **state)
 	assert_int_equal(mailsrv_list_find_target(&list, other), -1);
 	free(other);
 	assert_int_equal(list.max_default_size, 11);
-	mailsrv_list_deinit(&list);
-}
-
-static void test_ancestors(void **state)
-{
-	(void)state;
-	const char *path = write_file("parents.txt", "a.b.example.com\nb.example.com mx\n"
-	                              "c.example.org\n", 46);
-	const char *files[] = { path };
-	mailsrv_sources_t sources = { NULL, 0, files, 1 };
-	mailsrv_list_t list;
-	mailsrv_list_init(&list);
-	char err[MAILSRV_ERR_SIZE];
-	assert_int_equal(mailsrv_list_add_sources(&list, &sources, err), KNOT_EOK);
-
-	// Listed: 3; parents only: example.com, com, example.org, org.
-	assert_int_equal(list.count, 7);
-	assert_int_equal(list.ancestors, 4);
-	const char *parents[] = { "\x07""example\x03""com", "\x03""com",
-	                          "\x07""example\x03""org", "\x03""org" };
-	for (int i = 0; i < 4; i++) {
-		const mailsrv_list_entry_t *e = mailsrv_list_find(&list, (const uint8_t *)parents[i]);
-		assert_non_null(e);
-		assert_ptr_equal(mailsrv_list_target(&list, e), &mailsrv_ancestor);
-	}
-	// A listed parent stays listed, with its own target.
-	const mailsrv_list_entry_t *b = mailsrv_list_find(&list,
-	        (const uint8_t *)"\x01""b\x07""example\x03""com");
-	assert_int_equal(b->target, 1);
 	mailsrv_list_deinit(&list);
 }
 
@@ -437,12 +303,9 @@ int main(void)
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_empty_and_comments),
 		cmocka_unit_test(test_file_errors),
-		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_relative_target_length),
 		cmocka_unit_test(test_many),
-		cmocka_unit_test(test_file_changed),
 		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_ancestors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

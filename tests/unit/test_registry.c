@@ -44,12 +44,19 @@ static void write_list(const char *content)
 	assert_int_equal(utimes(path, times), 0);
 }
 
-static mailsrv_sources_t sources(void)
+/*! \brief The sources of every test: an inline domain and the file \a path
+ *         (made once, for the whole run). */
+static const mailsrv_sources_t *sources(void)
 {
-	static const uint8_t *domains[] = { (const uint8_t *)"\x06""inline\x07""example" };
-	static const char *files[1];
-	files[0] = path;
-	return (mailsrv_sources_t){ domains, 1, files, 1 };
+	static mailsrv_sources_t *made;
+	if (made == NULL) {
+		const uint8_t *domains[] = { (const uint8_t *)"\x06""inline\x07""example" };
+		made = mailsrv_sources_new();
+		assert_non_null(made);
+		assert_int_equal(mailsrv_sources_add_items(made, domains, 1), KNOT_EOK);
+		assert_int_equal(mailsrv_sources_add_file(made, path), KNOT_EOK);
+	}
+	return made;
 }
 
 static unsigned removal_limit = 50;
@@ -130,8 +137,7 @@ static void new_look(void)
 
 static mailsrv_shared_t *get(mailsrv_outcome_t outcome, mailsrv_shared_info_t *info)
 {
-	mailsrv_sources_t src = sources();
-	mailsrv_list_conf_t conf = list_conf(&src);
+	mailsrv_list_conf_t conf = list_conf(sources());
 	conf.target = conf_target;
 	mailsrv_shared_t *shared = NULL;
 	new_look();
@@ -177,8 +183,7 @@ static void test_share_and_reload(void **state)
 	// Loads right after a look at the files share it (the zones of one
 	// reload): a change made in between is seen by the next look.
 	write_list("a.example\n");
-	mailsrv_sources_t src = sources();
-	mailsrv_list_conf_t conf = list_conf(&src);
+	mailsrv_list_conf_t conf = list_conf(sources());
 	mailsrv_shared_t *four = NULL;
 	assert_int_equal(mailsrv_registry_get(&conf, &four, &info), KNOT_EOK);
 	assert_int_equal(info.outcome, MAILSRV_SHARED);
@@ -241,8 +246,7 @@ static void test_bad_list_keeps_table(void **state)
 static void test_check(void **state)
 {
 	(void)state;
-	mailsrv_sources_t src = sources();
-	mailsrv_list_conf_t conf = list_conf(&src);
+	mailsrv_list_conf_t conf = list_conf(sources());
 	char err[MAILSRV_ERR_SIZE] = "";
 
 	write_list("a.example\n");
