@@ -18,6 +18,40 @@
 
 const mailsrv_target_t mailsrv_ancestor = { .relative = false, .size = 0 };
 
+/*! \brief A domain file read into the list (for positions in messages). */
+typedef struct {
+	char *path;
+} mailsrv_list_file_t;
+
+/*! \brief Open-addressing index of list items (0: free slot, else item + 1). */
+typedef struct {
+	uint32_t *slots;
+	size_t mask;
+	size_t used;
+} mailsrv_list_index_t;
+
+struct mailsrv_list {
+	mailsrv_list_entry_t *entries; /*!< Domains in source order, then parents. */
+	size_t count;                  /*!< Number of entries (domains and parents). */
+	size_t ancestors;              /*!< Entries that are parents only. */
+	size_t entries_max;
+	uint8_t *names;                /*!< Wire names, one after another. */
+	size_t names_size;
+	size_t names_max;
+	mailsrv_target_t **targets;    /*!< Distinct per-domain targets. */
+	size_t target_count;
+	size_t targets_max;
+	mailsrv_list_file_t *files;    /*!< Domain files read. */
+	size_t file_count;
+	size_t files_max;
+	size_t max_default_size;       /*!< Longest domain without its own target. */
+	size_t duplicates;             /*!< Domains listed again with the same target. */
+	mailsrv_list_entry_t first_duplicate; /*!< Where the first one was listed again. */
+	mailsrv_list_index_t by_name;
+	mailsrv_list_index_t by_target;
+};
+
+
 /*! \brief Key bytes of an indexed item. */
 typedef struct {
 	const uint8_t *data;
@@ -145,12 +179,13 @@ static int reserve(void *array, size_t *max, size_t count, size_t more, size_t s
 	return KNOT_EOK;
 }
 
-void mailsrv_list_init(mailsrv_list_t *list)
+mailsrv_list_t *mailsrv_list_new(void)
 {
-	memset(list, 0, sizeof(*list));
+	return calloc(1, sizeof(mailsrv_list_t));
 }
 
-void mailsrv_list_deinit(mailsrv_list_t *list)
+/*! \brief Frees what the list holds. */
+static void release(mailsrv_list_t *list)
 {
 	for (size_t i = 0; i < list->target_count; i++) {
 		free(list->targets[i]);
@@ -164,7 +199,55 @@ void mailsrv_list_deinit(mailsrv_list_t *list)
 	free(list->names);
 	free(list->by_name.slots);
 	free(list->by_target.slots);
-	mailsrv_list_init(list);
+}
+
+void mailsrv_list_free(mailsrv_list_t *list)
+{
+	if (list != NULL) {
+		release(list);
+		free(list);
+	}
+}
+
+void mailsrv_list_clear(mailsrv_list_t *list)
+{
+	release(list);
+	memset(list, 0, sizeof(*list));
+}
+
+size_t mailsrv_list_count(const mailsrv_list_t *list)
+{
+	return list->count;
+}
+
+const mailsrv_list_entry_t *mailsrv_list_entry(const mailsrv_list_t *list, size_t i)
+{
+	return &list->entries[i];
+}
+
+mailsrv_list_stats_t mailsrv_list_stats(const mailsrv_list_t *list)
+{
+	return (mailsrv_list_stats_t){
+		.ancestors = list->ancestors,
+		.targets = list->target_count,
+		.duplicates = list->duplicates,
+		.max_default_size = list->max_default_size,
+		.first_duplicate = list->duplicates > 0 ? &list->first_duplicate : NULL,
+	};
+}
+
+const uint8_t *mailsrv_list_name(const mailsrv_list_t *list, const mailsrv_list_entry_t *entry)
+{
+	return list->names + entry->name;
+}
+
+const mailsrv_target_t *mailsrv_list_target(const mailsrv_list_t *list,
+                                            const mailsrv_list_entry_t *entry)
+{
+	if (entry->target == MAILSRV_LIST_ANCESTOR) {
+		return &mailsrv_ancestor;
+	}
+	return entry->target == 0 ? NULL : list->targets[entry->target - 1];
 }
 
 const char *mailsrv_list_position(const mailsrv_list_t *list,
@@ -575,12 +658,39 @@ const mailsrv_list_entry_t *mailsrv_list_find(const mailsrv_list_t *list,
 	return found < 0 ? NULL : &list->entries[found];
 }
 
-ssize_t mailsrv_list_find_target(const mailsrv_list_t *list,
-                                 const mailsrv_target_t *target)
+/*! \brief The index of a target equal to \a target, -1 if none. */
+static int64_t find_target(const mailsrv_list_t *list, const mailsrv_target_t *target)
 {
 	item_key_t key = { (const uint8_t *)target, mailsrv_target_bytes(target) };
 
 	return index_find(&list->by_target, list, target_key, key);
+}
+
+bool mailsrv_list_has_target(const mailsrv_list_t *list, const mailsrv_target_t *target)
+{
+	return find_target(list, target) >= 0;
+}
+
+void mailsrv_list_use_target(mailsrv_list_t *list, const mailsrv_target_t *target)
+{
+	int64_t idx = find_target(list, target);
+	if (idx >= 0 && list->targets[idx] != target) {
+		free(list->targets[idx]);
+		list->targets[idx] = (mailsrv_target_t *)target;
+	}
+}
+
+mailsrv_target_t **mailsrv_list_take_targets(mailsrv_list_t *list, size_t *count)
+{
+	mailsrv_target_t **targets = list->targets;
+	*count = list->target_count;
+	list->targets = NULL;
+	list->target_count = 0;
+	list->targets_max = 0;
+	free(list->by_target.slots);
+	list->by_target = (mailsrv_list_index_t){ 0 };
+
+	return targets;
 }
 
 int mailsrv_list_add_ancestors(mailsrv_list_t *list)

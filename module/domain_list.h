@@ -18,7 +18,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "module/name.h"
 
@@ -40,39 +39,37 @@ typedef struct {
 	uint32_t source;  /*!< 0: configuration item, else index in files + 1. */
 } mailsrv_list_entry_t;
 
-/*! \brief A domain file read into the list (for positions in messages). */
-typedef struct {
-	char *path;
-} mailsrv_list_file_t;
+/*! \brief Domains of all sources, each domain once, in source order, then the
+ *         parents of listed domains (opaque). */
+typedef struct mailsrv_list mailsrv_list_t;
 
-/*! \brief Open-addressing index of list items (0: free slot, else item + 1). */
-typedef struct {
-	uint32_t *slots;
-	size_t mask;
-	size_t used;
-} mailsrv_list_index_t;
+/*! \brief A new, empty list (NULL if out of memory). */
+mailsrv_list_t *mailsrv_list_new(void);
 
-/*! \brief Domains of all sources, each domain once. */
+/*! \brief Frees the list (its targets too, unless taken; NULL is fine). */
+void mailsrv_list_free(mailsrv_list_t *list);
+
+/*! \brief Empties the list, as new. */
+void mailsrv_list_clear(mailsrv_list_t *list);
+
+/*! \brief Number of entries: domains and parents. */
+size_t mailsrv_list_count(const mailsrv_list_t *list);
+
+/*! \brief Entry \a i (< mailsrv_list_count()). */
+const mailsrv_list_entry_t *mailsrv_list_entry(const mailsrv_list_t *list, size_t i);
+
+/*! \brief What a list holds besides its entries. */
 typedef struct {
-	mailsrv_list_entry_t *entries; /*!< Domains in source order, then parents. */
-	size_t count;                  /*!< Number of entries (domains and parents). */
-	size_t ancestors;              /*!< Entries that are parents only. */
-	size_t entries_max;
-	uint8_t *names;                /*!< Wire names, one after another. */
-	size_t names_size;
-	size_t names_max;
-	mailsrv_target_t **targets;    /*!< Distinct per-domain targets. */
-	size_t target_count;
-	size_t targets_max;
-	mailsrv_list_file_t *files;    /*!< Domain files read. */
-	size_t file_count;
-	size_t files_max;
-	size_t max_default_size;       /*!< Longest domain without its own target. */
-	size_t duplicates;             /*!< Domains listed again with the same target. */
-	mailsrv_list_entry_t first_duplicate; /*!< Where the first one was listed again. */
-	mailsrv_list_index_t by_name;
-	mailsrv_list_index_t by_target;
-} mailsrv_list_t;
+	size_t ancestors;         /*!< Entries that are parents only. */
+	size_t targets;           /*!< Distinct own targets. */
+	size_t duplicates;        /*!< Domains listed again with the same target. */
+	size_t max_default_size;  /*!< Longest domain without its own target. */
+	const mailsrv_list_entry_t *first_duplicate; /*!< Where the first was listed
+	                                                  again (NULL: none). */
+} mailsrv_list_stats_t;
+
+/*! \brief The list's counts. */
+mailsrv_list_stats_t mailsrv_list_stats(const mailsrv_list_t *list);
 
 /*!
  * \brief Writes where a domain was listed: "FILE:LINE" or "item 'domain'".
@@ -82,28 +79,12 @@ typedef struct {
 const char *mailsrv_list_position(const mailsrv_list_t *list,
                                   const mailsrv_list_entry_t *entry, char *buf, size_t size);
 
-/*! \brief Initializes an empty list. */
-void mailsrv_list_init(mailsrv_list_t *list);
-
-/*! \brief Frees the list's memory (targets too, unless taken). */
-void mailsrv_list_deinit(mailsrv_list_t *list);
-
 /*! \brief Wire name of a list entry. */
-static inline const uint8_t *mailsrv_list_name(const mailsrv_list_t *list,
-                                               const mailsrv_list_entry_t *entry)
-{
-	return list->names + entry->name;
-}
+const uint8_t *mailsrv_list_name(const mailsrv_list_t *list, const mailsrv_list_entry_t *entry);
 
 /*! \brief Target of a list entry, NULL for the configured target. */
-static inline const mailsrv_target_t *mailsrv_list_target(const mailsrv_list_t *list,
-                                                          const mailsrv_list_entry_t *entry)
-{
-	if (entry->target == MAILSRV_LIST_ANCESTOR) {
-		return &mailsrv_ancestor;
-	}
-	return entry->target == 0 ? NULL : list->targets[entry->target - 1];
-}
+const mailsrv_target_t *mailsrv_list_target(const mailsrv_list_t *list,
+                                            const mailsrv_list_entry_t *entry);
 
 /*!
  * \brief Adds a domain given in the configuration ('domain' item), or by
@@ -139,13 +120,26 @@ int mailsrv_list_add_text(mailsrv_list_t *list, const char *path, const char *da
 const mailsrv_list_entry_t *mailsrv_list_find(const mailsrv_list_t *list,
                                               const uint8_t *name);
 
+/*! \brief Has the list a target equal to \a target? */
+bool mailsrv_list_has_target(const mailsrv_list_t *list, const mailsrv_target_t *target);
+
 /*!
- * \brief Finds a target equal to \a target.
- *
- * \return Index in the list's targets, -1 if none is equal.
+ * \brief Makes the list's entries whose target equals \a target use this
+ *        object, the caller's: the list frees its own equal one. So a table
+ *        keeps the targets of entries that did not change. The list then
+ *        holds an object it does not own: take its targets
+ *        (mailsrv_list_take_targets()) before it is freed.
  */
-ssize_t mailsrv_list_find_target(const mailsrv_list_t *list,
-                                 const mailsrv_target_t *target);
+void mailsrv_list_use_target(mailsrv_list_t *list, const mailsrv_target_t *target);
+
+/*!
+ * \brief Gives the list's targets to the caller (the entries keep pointing at
+ *        them): an array of \a count objects (free() each and the array).
+ *        Targets given to mailsrv_list_use_target() are in it again.
+ *
+ * \return The array (NULL if there are none).
+ */
+mailsrv_target_t **mailsrv_list_take_targets(mailsrv_list_t *list, size_t *count);
 
 /*!
  * \brief Adds the parents of the listed domains that are not listed, so

@@ -195,8 +195,8 @@ size_t mailsrv_table_kept(const mailsrv_table_t *table, const mailsrv_list_t *li
 {
 	size_t kept = 0;
 	rcu_read_lock();
-	for (size_t i = 0; i < list->count; i++) {
-		const mailsrv_list_entry_t *entry = &list->entries[i];
+	for (size_t i = 0; i < mailsrv_list_count(list); i++) {
+		const mailsrv_list_entry_t *entry = mailsrv_list_entry(list, i);
 		const uint8_t *name = mailsrv_list_name(list, entry);
 		const mailsrv_target_t *target;
 		if (entry->target != MAILSRV_LIST_ANCESTOR &&
@@ -315,11 +315,7 @@ static int put_entry(mailsrv_table_t *table, const uint8_t *name,
 static void reuse_targets(mailsrv_table_t *table, mailsrv_list_t *list)
 {
 	for (size_t i = 0; i < table->target_count; i++) {
-		ssize_t idx = mailsrv_list_find_target(list, table->targets[i]);
-		if (idx >= 0 && list->targets[idx] != table->targets[i]) {
-			free(list->targets[idx]);
-			list->targets[idx] = table->targets[i];
-		}
+		mailsrv_list_use_target(list, table->targets[i]);
 	}
 }
 
@@ -328,47 +324,40 @@ static void reuse_targets(mailsrv_table_t *table, mailsrv_list_t *list)
 static void take_targets(mailsrv_table_t *table, mailsrv_list_t *list, retired_t *retired)
 {
 	for (size_t i = 0; i < table->target_count; i++) {
-		if (mailsrv_list_find_target(list, table->targets[i]) < 0) {
+		if (!mailsrv_list_has_target(list, table->targets[i])) {
 			retire(retired, table->targets[i]);
 		}
 	}
 	free(table->targets);
-	table->targets = list->targets;
-	table->target_count = list->target_count;
-	list->targets = NULL;
-	list->target_count = 0;
-	list->targets_max = 0;
+	table->targets = mailsrv_list_take_targets(list, &table->target_count);
 }
 
 /*! \brief After a failure entries use targets of both: the table keeps all. */
 static void keep_all_targets(mailsrv_table_t *table, mailsrv_list_t *list)
 {
-	mailsrv_target_t **all = realloc(table->targets, (table->target_count +
-	                                 list->target_count) * sizeof(*all));
+	size_t taken = 0;
+	mailsrv_target_t **own = mailsrv_list_take_targets(list, &taken);
+	mailsrv_target_t **all = realloc(table->targets, (table->target_count + taken) *
+	                                 sizeof(*all));
 	if (all == NULL) {
 		// The list's targets leak: freeing them could leave entries dangling.
-		list->targets = NULL;
-		list->target_count = 0;
-		list->targets_max = 0;
+		free(own);
 		return;
 	}
 	// Targets reused from the table are in both arrays: keep one pointer.
 	size_t count = table->target_count;
-	for (size_t i = 0; i < list->target_count; i++) {
+	for (size_t i = 0; i < taken; i++) {
 		bool reused = false;
 		for (size_t j = 0; j < table->target_count && !reused; j++) {
-			reused = (all[j] == list->targets[i]);
+			reused = (all[j] == own[i]);
 		}
 		if (!reused) {
-			all[count++] = list->targets[i];
+			all[count++] = own[i];
 		}
 	}
 	table->targets = all;
 	table->target_count = count;
-	free(list->targets);
-	list->targets = NULL;
-	list->target_count = 0;
-	list->targets_max = 0;
+	free(own);
 }
 
 int mailsrv_table_apply(mailsrv_table_t *table, mailsrv_list_t *list,
@@ -384,8 +373,9 @@ int mailsrv_table_apply(mailsrv_table_t *table, mailsrv_list_t *list,
 
 	// Adds and switches first: a domain in both lists never disappears.
 	int ret = KNOT_EOK;
-	for (size_t i = 0; i < list->count && ret == KNOT_EOK; i++) {
-		const mailsrv_list_entry_t *entry = &list->entries[i];
+	size_t count = mailsrv_list_count(list);
+	for (size_t i = 0; i < count && ret == KNOT_EOK; i++) {
+		const mailsrv_list_entry_t *entry = mailsrv_list_entry(list, i);
 		const uint8_t *name = mailsrv_list_name(list, entry);
 		const mailsrv_target_t *target = mailsrv_list_target(list, entry);
 
@@ -420,7 +410,7 @@ int mailsrv_table_apply(mailsrv_table_t *table, mailsrv_list_t *list,
 	for_each_entry(table->ht, &iter, entry) {
 		// The table holds the list and more: once the counts are equal,
 		// nothing is left to remove.
-		if (table->count == list->count) {
+		if (table->count == count) {
 			break;
 		}
 		if (mailsrv_list_find(list, entry->name) == NULL &&

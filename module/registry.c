@@ -117,7 +117,7 @@ static uint64_t unix_now(void)
 }
 
 /*!
- * \brief Reads and validates every source into \a list (deinit it), again
+ * \brief Reads and validates every source into \a list (emptied first), again
  *        while a source is being written: until the sources read have not
  *        changed for a while, for at most READ_MAX_NS.
  *
@@ -128,7 +128,7 @@ static int read_list(const mailsrv_list_conf_t *conf, mailsrv_list_t *list,
 {
 	uint64_t deadline = now_ns() + READ_MAX_NS;
 	for (;;) {
-		mailsrv_list_init(list);
+		mailsrv_list_clear(list);
 		int ret = mailsrv_sources_read(conf->sources, list, states, err);
 		if (ret == KNOT_EOK && conf->target != NULL) {
 			ret = mailsrv_list_check_target(list, conf->target, err);
@@ -153,7 +153,6 @@ static int read_list(const mailsrv_list_conf_t *conf, mailsrv_list_t *list,
 		if (ret != KNOT_EBUSY && !mailsrv_sources_moved(conf->sources, states)) {
 			return ret;
 		}
-		mailsrv_list_deinit(list);
 	}
 }
 
@@ -164,11 +163,14 @@ int mailsrv_registry_check(const mailsrv_list_conf_t *conf, char err[MAILSRV_ERR
 	if (states == NULL) {
 		return KNOT_ENOMEM;
 	}
-	mailsrv_list_t list;
-	pthread_mutex_lock(&registry_lock);
-	int ret = read_list(conf, &list, states, err);
-	pthread_mutex_unlock(&registry_lock);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_t *list = mailsrv_list_new();
+	int ret = KNOT_ENOMEM;
+	if (list != NULL) {
+		pthread_mutex_lock(&registry_lock);
+		ret = read_list(conf, list, states, err);
+		pthread_mutex_unlock(&registry_lock);
+	}
+	mailsrv_list_free(list);
 	free(states);
 
 	return ret;
@@ -272,16 +274,17 @@ static int shared_apply(mailsrv_shared_t *shared, mailsrv_list_t *list,
 	// a zone may be a mail domain's.
 	shared_forget_domains(shared);
 
-	info->duplicates = list->duplicates;
-	info->targets = list->target_count;
-	if (list->duplicates > 0) {
+	mailsrv_list_stats_t stats = mailsrv_list_stats(list);
+	info->duplicates = stats.duplicates;
+	info->targets = stats.targets;
+	if (stats.first_duplicate != NULL) {
 		char name[KNOT_DNAME_TXT_MAXLEN + 1], pos[MAILSRV_ERR_SIZE / 2];
-		knot_dname_to_str(name, mailsrv_list_name(list, &list->first_duplicate), sizeof(name));
+		knot_dname_to_str(name, mailsrv_list_name(list, stats.first_duplicate), sizeof(name));
 		snprintf(info->duplicate, sizeof(info->duplicate), "'%.100s' at %s", name,
-		         mailsrv_list_position(list, &list->first_duplicate, pos, sizeof(pos)));
+		         mailsrv_list_position(list, stats.first_duplicate, pos, sizeof(pos)));
 	}
 	int ret = mailsrv_table_apply(shared->table, list, &info->diff);
-	shared->max_default_size = list->max_default_size;
+	shared->max_default_size = stats.max_default_size;
 	shared_changed(shared);
 	info->domains = mailsrv_table_count(shared->table);
 	info->memory = mailsrv_table_memory(shared->table);
@@ -374,7 +377,6 @@ static int read_checked(const mailsrv_list_conf_t *conf, const mailsrv_table_t *
  */
 static int read_snapshot(const char *path, mailsrv_list_t *list, mailsrv_shared_info_t *info)
 {
-	mailsrv_list_init(list);
 	if (path == NULL) {
 		snprintf(info->snapshot, sizeof(info->snapshot), "no storage for a snapshot");
 		return KNOT_EOK;
@@ -384,7 +386,7 @@ static int read_snapshot(const char *path, mailsrv_list_t *list, mailsrv_shared_
 		snprintf(info->snapshot, sizeof(info->snapshot), "no snapshot %s", path);
 	}
 	if (ret != KNOT_EOK) {
-		mailsrv_list_deinit(list);
+		mailsrv_list_clear(list);
 		return ret == KNOT_ENOMEM ? ret : KNOT_EOK;
 	}
 	info->outcome = MAILSRV_SNAPSHOT;
@@ -410,46 +412,46 @@ static int shared_build(const mailsrv_list_conf_t *conf, sources_key_t *key,
 	}
 
 	uint64_t start = now_ns();
-	mailsrv_list_t list, last;
-	mailsrv_list_init(&last);
-	int read = read_checked(conf, NULL, &list, as_read, info);
+	mailsrv_list_t *list = mailsrv_list_new(), *last = mailsrv_list_new();
+	int read = (list == NULL || last == NULL) ? KNOT_ENOMEM :
+	           read_checked(conf, NULL, list, as_read, info);
 	size_t old = 0, kept = 0;
 	if (read == KNOT_EOK && snapshot != NULL && conf->removal_limit < 100 &&
-	    mailsrv_snapshot_kept(snapshot, &list, &old, &kept, info->snapshot) == KNOT_EOK &&
+	    mailsrv_snapshot_kept(snapshot, list, &old, &kept, info->snapshot) == KNOT_EOK &&
 	    removes_too_many(old, kept, conf->removal_limit, info->error)) {
 		read = KNOT_EDENIED;
 	}
 	info->seconds = seconds_since(start);
 	if (read != KNOT_EOK && read != KNOT_ENOMEM &&
-	    read_snapshot(snapshot, &last, info) != KNOT_EOK) {
+	    read_snapshot(snapshot, last, info) != KNOT_EOK) {
 		read = KNOT_ENOMEM;
 	}
 	if (read == KNOT_ENOMEM) {
-		mailsrv_list_deinit(&list);
-		mailsrv_list_deinit(&last);
+		mailsrv_list_free(list);
+		mailsrv_list_free(last);
 		free(snapshot);
 		return read;
 	}
 
-	mailsrv_list_t *use = (read == KNOT_EOK) ? &list : &last;
+	mailsrv_list_t *use = (read == KNOT_EOK) ? list : last;
 	if (read == KNOT_EOK) {
 		info->outcome = MAILSRV_BUILT;
 		info->snapshot[0] = '\0';
 	} else if (info->outcome != MAILSRV_SNAPSHOT) {
 		info->outcome = MAILSRV_EMPTY;
 	}
-	int ret = shared_new(conf, key, snapshot, use->count, out);
+	int ret = shared_new(conf, key, snapshot, mailsrv_list_count(use), out);
 	if (ret == KNOT_EOK && read == KNOT_EOK) {
-		ret = shared_apply_read(*out, conf, &list, as_read, info);
+		ret = shared_apply_read(*out, conf, list, as_read, info);
 	} else if (ret == KNOT_EOK) {
-		ret = shared_apply(*out, &last, info);
+		ret = shared_apply(*out, last, info);
 		if (info->outcome == MAILSRV_SNAPSHOT) {
 			(*out)->status.read_at = info->snapshot_time;
 		}
 		shared_refused(*out, now, conf);
 	}
-	mailsrv_list_deinit(&list);
-	mailsrv_list_deinit(&last);
+	mailsrv_list_free(list);
+	mailsrv_list_free(last);
 	if (ret == KNOT_EOK) {
 		(*out)->next = registry;
 		registry = *out;
@@ -477,15 +479,16 @@ static void shared_refresh(mailsrv_shared_t *shared, const mailsrv_list_conf_t *
 		return;
 	}
 
-	mailsrv_list_t list;
-	int ret = read_checked(conf, shared->table, &list, as_read, info);
+	mailsrv_list_t *list = mailsrv_list_new();
+	int ret = (list == NULL) ? KNOT_ENOMEM :
+	          read_checked(conf, shared->table, list, as_read, info);
 	if (ret == KNOT_EOK) {
-		ret = shared_apply_read(shared, conf, &list, as_read, info);
-		if (ret != KNOT_EOK) {
-			snprintf(info->error, sizeof(info->error), "%s", knot_strerror(ret));
-		}
+		ret = shared_apply_read(shared, conf, list, as_read, info);
 	}
-	mailsrv_list_deinit(&list);
+	if (ret == KNOT_ENOMEM || (ret != KNOT_EOK && info->error[0] == '\0')) {
+		snprintf(info->error, sizeof(info->error), "%s", knot_strerror(ret));
+	}
+	mailsrv_list_free(list);
 	if (ret == KNOT_EOK) {
 		info->outcome = MAILSRV_RELOADED;
 		return;

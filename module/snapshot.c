@@ -91,8 +91,8 @@ static void write_list(writer_t *w, const mailsrv_list_t *list, const char *sour
 	writer_put(w, line, len, true);
 
 	size_t domains = 0;
-	for (size_t i = 0; i < list->count; i++) {
-		const mailsrv_list_entry_t *entry = &list->entries[i];
+	for (size_t i = 0; i < mailsrv_list_count(list); i++) {
+		const mailsrv_list_entry_t *entry = mailsrv_list_entry(list, i);
 		if (entry->target == MAILSRV_LIST_ANCESTOR) {
 			continue;
 		}
@@ -230,9 +230,9 @@ int mailsrv_snapshot_read(const char *path, mailsrv_list_t *list, time_t *writte
 	if (ret == KNOT_EOK) {
 		ret = mailsrv_list_add_text(list, path, data, body, err);
 	}
-	if (ret == KNOT_EOK && list->count != domains) {
+	if (ret == KNOT_EOK && mailsrv_list_count(list) != domains) {
 		snprintf(err, MAILSRV_ERR_SIZE, "%s: damaged (%zu domains, %zu expected)", path,
-		         list->count, domains);
+		         mailsrv_list_count(list), domains);
 		ret = KNOT_EMALF;
 	}
 	if (ret == KNOT_EOK) {

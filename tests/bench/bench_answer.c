@@ -34,6 +34,7 @@
 #include "module/answer.h"
 #include "module/services.h"
 #include "module/domain_list.h"
+#include "module/sources.h"
 #include "module/domain_table.h"
 #include "module/zone_coverage.h"
 #include "tests/common/pool.h"
@@ -73,7 +74,7 @@ static void query_init(query_t *q, const mailsrv_list_t *list, size_t nth, int s
 {
 	uint8_t qname[KNOT_DNAME_MAXLEN];
 	const uint8_t *label = mailsrv_services[service].label;
-	const uint8_t *domain = mailsrv_list_name(list, &list->entries[nth]);
+	const uint8_t *domain = mailsrv_list_name(list, mailsrv_list_entry(list, nth));
 	memcpy(qname, label, 1 + label[0]);
 	memcpy(qname + 1 + label[0], "\x04_tcp", 5);
 	memcpy(qname + 6 + label[0], domain, knot_dname_size(domain));
@@ -123,35 +124,38 @@ static double run(const mailsrv_answer_conf_t *conf, const mailsrv_answer_zone_t
 }
 
 /*! \brief Reads a domain file as the module's load does. */
-static void read_list(mailsrv_list_t *list, const char *path)
+static mailsrv_list_t *read_list(const char *path)
 {
-	const char *files[] = { path, NULL };
-	const uint8_t *no_domains[] = { NULL };
-	mailsrv_sources_t sources = { no_domains, 0, files, 1 };
+	mailsrv_sources_t *sources = mailsrv_sources_new();
+	mailsrv_list_t *list = mailsrv_list_new();
+	mailsrv_source_state_t state;
 	char err[MAILSRV_ERR_SIZE];
-	mailsrv_list_init(list);
-	if (mailsrv_list_add_sources(list, &sources, err) != KNOT_EOK) {
+	if (sources == NULL || list == NULL || mailsrv_sources_add_file(sources, path) != KNOT_EOK) {
+		die("out of memory");
+	}
+	if (mailsrv_sources_read(sources, list, &state, err) != KNOT_EOK) {
 		die(err);
 	}
+	mailsrv_sources_free(sources);
+	return list;
 }
 
 /*! \brief Re-reads the list from \a path and applies it, as a reload does. */
 static void reload(mailsrv_table_t *table, const char *path)
 {
-	mailsrv_list_t list;
 	CALLGRIND_START_INSTRUMENTATION; // Under callgrind: a profile of the reload alone.
 	CALLGRIND_ZERO_STATS;
 	double t0 = now();
-	read_list(&list, path);
+	mailsrv_list_t *list = read_list(path);
 	double t1 = now();
 	mailsrv_table_diff_t diff;
-	if (mailsrv_table_apply(table, &list, &diff) != KNOT_EOK) {
+	if (mailsrv_table_apply(table, list, &diff) != KNOT_EOK) {
 		die("cannot apply the changed list");
 	}
 	double t2 = now();
 	CALLGRIND_DUMP_STATS_AT("reload");
 	CALLGRIND_STOP_INSTRUMENTATION;
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 	printf("reload_changed %zu\n", diff.added + diff.changed + diff.removed);
 	printf("reload_read_seconds %.3f\n", t1 - t0);
 	printf("reload_apply_seconds %.3f\n", t2 - t1);
@@ -167,22 +171,21 @@ int main(int argc, char **argv)
 	rcu_register_thread();
 
 	// The list, as the module's load reads it.
-	mailsrv_list_t list;
 	double t0 = now();
-	read_list(&list, argv[1]);
+	mailsrv_list_t *list = read_list(argv[1]);
 	double t1 = now();
 
 	// The table alone: what the list leaves behind is freed by then.
 	size_t heap_before = heap_bytes();
-	mailsrv_table_t *table = mailsrv_table_new(list.count);
+	mailsrv_table_t *table = mailsrv_table_new(mailsrv_list_count(list));
 	mailsrv_table_diff_t diff;
-	if (table == NULL || mailsrv_table_apply(table, &list, &diff) != KNOT_EOK) {
+	if (table == NULL || mailsrv_table_apply(table, list, &diff) != KNOT_EOK) {
 		die("cannot build the table");
 	}
 	double t2 = now();
 	rcu_barrier(); // Retired memory of the apply is freed.
 	size_t table_bytes = heap_bytes() - heap_before;
-	size_t domains = list.count - list.ancestors;
+	size_t domains = mailsrv_list_count(list) - mailsrv_list_stats(list).ancestors;
 
 	query_t *queries = calloc(QUERIES, sizeof(*queries));
 	if (queries == NULL) {
@@ -190,7 +193,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < QUERIES; i++) {
 		// A multiplicative step spreads the queries over the whole list.
-		query_init(&queries[i], &list, (i * 2654435761u) % domains, i % 2);
+		query_init(&queries[i], list, (i * 2654435761u) % domains, i % 2);
 	}
 
 	mailsrv_name_t target_name;
@@ -250,7 +253,7 @@ int main(int argc, char **argv)
 	mailsrv_answer_unprepare(&conf);
 	free(target);
 	mailsrv_table_free(table);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 	rcu_barrier();
 	rcu_unregister_thread();
 

@@ -66,18 +66,20 @@ static const uint16_t QTYPES[] = {
 #define QTYPE_COUNT	(sizeof(QTYPES) / sizeof(QTYPES[0]))
 
 static mailsrv_table_t *table;
-static mailsrv_list_t oracle;  /*!< The same list, to check answers against. */
+static mailsrv_list_t *oracle;  /*!< The same list, to check answers against. */
 static mailsrv_target_t *absolute_target;
 static mailsrv_target_t *relative_target;
 
 /*! \brief Reads the seed list with the module's parser, with parents. */
-static void read_seed_list(memfile_t *file, mailsrv_list_t *list)
+static mailsrv_list_t *read_seed_list(memfile_t *file)
 {
 	char err[MAILSRV_ERR_SIZE] = "";
-	mailsrv_list_init(list);
+	mailsrv_list_t *list = mailsrv_list_new();
+	FUZZ_CHECK(list != NULL, "out of memory");
 	FUZZ_CHECK(test_list_add_file(list, file->path, err) == KNOT_EOK, "%s", err);
 	FUZZ_CHECK(mailsrv_list_add_ancestors(list) == KNOT_EOK, "out of memory");
 	FUZZ_CHECK(mailsrv_list_check_target(list, relative_target, err) == KNOT_EOK, "%s", err);
+	return list;
 }
 
 static mailsrv_target_t *new_target(const char *txt)
@@ -102,17 +104,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	memfile_t file;
 	memfile_init(&file);
 	memfile_set(&file, SEED_LIST, sizeof(SEED_LIST) - 1);
-	mailsrv_list_t list;
-	read_seed_list(&file, &list);
-	read_seed_list(&file, &oracle);
+	mailsrv_list_t *list = read_seed_list(&file);
+	oracle = read_seed_list(&file);
 	close(file.fd);
 
-	table = mailsrv_table_new(list.count);
+	table = mailsrv_table_new(mailsrv_list_count(list));
 	mailsrv_table_diff_t diff;
-	FUZZ_CHECK(table != NULL && mailsrv_table_apply(table, &list, &diff) == KNOT_EOK,
+	FUZZ_CHECK(table != NULL && mailsrv_table_apply(table, list, &diff) == KNOT_EOK,
 	           "out of memory");
 	FUZZ_CHECK(diff.added == 10, "%zu domains in the table", diff.added);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 
 	return 0;
 }
@@ -132,7 +133,7 @@ static const mailsrv_list_entry_t *listed(const uint8_t *name)
 {
 	uint8_t lower[KNOT_DNAME_MAXLEN];
 	knot_dname_copy_lower(lower, name);
-	return mailsrv_list_find(&oracle, lower);
+	return mailsrv_list_find(oracle, lower);
 }
 
 /*! \brief The name without its first label (the root stays the root). */
@@ -157,7 +158,7 @@ static size_t expected_srv(const request_t *req, int svc, const mailsrv_list_ent
 	}
 	// Targets: the domain's own, else the service record's, else the configured.
 	const mailsrv_record_t *record = &req->conf.records[svc];
-	const mailsrv_target_t *target = mailsrv_list_target(&oracle, entry);
+	const mailsrv_target_t *target = mailsrv_list_target(oracle, entry);
 	if (target == NULL) {
 		target = record->target != NULL ? record->target : req->conf.target;
 	}

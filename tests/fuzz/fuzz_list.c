@@ -90,9 +90,9 @@ static void check_host_name(const uint8_t *name, size_t size)
 /*! \brief Checks the entries of an accepted file (before parents are added). */
 static void check_entries(const mailsrv_list_t *list)
 {
-	FUZZ_CHECK(list->ancestors == 0, "parents before mailsrv_list_add_ancestors()");
-	for (size_t i = 0; i < list->count; i++) {
-		const mailsrv_list_entry_t *entry = &list->entries[i];
+	FUZZ_CHECK(mailsrv_list_stats(list).ancestors == 0, "parents before mailsrv_list_add_ancestors()");
+	for (size_t i = 0; i < mailsrv_list_count(list); i++) {
+		const mailsrv_list_entry_t *entry = mailsrv_list_entry(list, i);
 		const uint8_t *name = mailsrv_list_name(list, entry);
 		size_t size = knot_dname_size(name);
 		check_host_name(name, size);
@@ -128,13 +128,13 @@ static size_t name_txt(const uint8_t *wire, size_t size, bool relative, char *ou
 }
 
 /*! \brief Writes the list as a domain file and parses it again. */
-static void rewrite(const mailsrv_list_t *list, mailsrv_list_t *again)
+static mailsrv_list_t *rewrite(const mailsrv_list_t *list)
 {
-	char *text = malloc(list->count * (2 * KNOT_DNAME_TXT_MAXLEN + 2) + 1);
+	char *text = malloc(mailsrv_list_count(list) * (2 * KNOT_DNAME_TXT_MAXLEN + 2) + 1);
 	FUZZ_CHECK(text != NULL, "out of memory");
 	size_t len = 0;
-	for (size_t i = 0; i < list->count; i++) {
-		const mailsrv_list_entry_t *entry = &list->entries[i];
+	for (size_t i = 0; i < mailsrv_list_count(list); i++) {
+		const mailsrv_list_entry_t *entry = mailsrv_list_entry(list, i);
 		const uint8_t *name = mailsrv_list_name(list, entry);
 		len += name_txt(name, knot_dname_size(name), false, text + len);
 		const mailsrv_target_t *target = mailsrv_list_target(list, entry);
@@ -148,9 +148,11 @@ static void rewrite(const mailsrv_list_t *list, mailsrv_list_t *again)
 	free(text);
 
 	char err[MAILSRV_ERR_SIZE] = "";
-	mailsrv_list_init(again);
+	mailsrv_list_t *again = mailsrv_list_new();
+	FUZZ_CHECK(again != NULL, "out of memory");
 	int ret = test_list_add_file(again, rewritten.path, err);
 	FUZZ_CHECK(ret == KNOT_EOK, "the list written out is refused: %s", err);
+	return again;
 }
 
 /*! \brief Are two entries (of two lists) the same domain with the same target? */
@@ -172,11 +174,11 @@ static bool same_entry(const mailsrv_list_t *a, const mailsrv_list_entry_t *ea,
 
 static void check_round_trip(const mailsrv_list_t *list, const mailsrv_list_t *again)
 {
-	FUZZ_CHECK(again->count == list->count, "%zu entries, %zu after a round trip",
-	           list->count, again->count);
-	FUZZ_CHECK(again->duplicates == 0, "duplicates after a round trip");
-	for (size_t i = 0; i < list->count; i++) {
-		FUZZ_CHECK(same_entry(list, &list->entries[i], again, &again->entries[i]),
+	FUZZ_CHECK(mailsrv_list_count(again) == mailsrv_list_count(list), "%zu entries, %zu after a round trip",
+	           mailsrv_list_count(list), mailsrv_list_count(again));
+	FUZZ_CHECK(mailsrv_list_stats(again).duplicates == 0, "duplicates after a round trip");
+	for (size_t i = 0; i < mailsrv_list_count(list); i++) {
+		FUZZ_CHECK(same_entry(list, mailsrv_list_entry(list, i), again, mailsrv_list_entry(again, i)),
 		           "entry %zu differs after a round trip", i);
 	}
 }
@@ -184,9 +186,9 @@ static void check_round_trip(const mailsrv_list_t *list, const mailsrv_list_t *a
 /*! \brief Every parent of every entry is in the list, as an entry. */
 static void check_ancestors(const mailsrv_list_t *list, size_t listed)
 {
-	FUZZ_CHECK(list->count == listed + list->ancestors, "parents miscounted");
-	for (size_t i = 0; i < list->count; i++) {
-		const mailsrv_list_entry_t *entry = &list->entries[i];
+	FUZZ_CHECK(mailsrv_list_count(list) == listed + mailsrv_list_stats(list).ancestors, "parents miscounted");
+	for (size_t i = 0; i < mailsrv_list_count(list); i++) {
+		const mailsrv_list_entry_t *entry = mailsrv_list_entry(list, i);
 		const uint8_t *name = mailsrv_list_name(list, entry);
 		FUZZ_CHECK((i >= listed) == (entry->target == MAILSRV_LIST_ANCESTOR),
 		           "entry %zu: listed and parent entries mixed", i);
@@ -202,12 +204,12 @@ static void check_ancestors(const mailsrv_list_t *list, size_t listed)
 /*! \brief The table holds exactly the domains of \a list. */
 static void check_table(const mailsrv_list_t *list)
 {
-	FUZZ_CHECK(mailsrv_table_count(table) == list->count - list->ancestors,
+	FUZZ_CHECK(mailsrv_table_count(table) == mailsrv_list_count(list) - mailsrv_list_stats(list).ancestors,
 	           "table holds %zu domains, list %zu", mailsrv_table_count(table),
-	           list->count - list->ancestors);
+	           mailsrv_list_count(list) - mailsrv_list_stats(list).ancestors);
 	rcu_read_lock();
-	for (size_t i = 0; i < list->count; i++) {
-		const mailsrv_list_entry_t *entry = &list->entries[i];
+	for (size_t i = 0; i < mailsrv_list_count(list); i++) {
+		const mailsrv_list_entry_t *entry = mailsrv_list_entry(list, i);
 		const uint8_t *name = mailsrv_list_name(list, entry);
 		const mailsrv_target_t *found = NULL;
 		bool in_table = mailsrv_table_lookup(table, name, knot_dname_size(name), &found);
@@ -229,34 +231,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	memfile_set(&input, data, size);
 
-	mailsrv_list_t list;
-	mailsrv_list_init(&list);
+	mailsrv_list_t *list = mailsrv_list_new();
+	FUZZ_CHECK(list != NULL, "out of memory");
 	char err[MAILSRV_ERR_SIZE] = "";
-	int ret = test_list_add_file(&list, input.path, err);
+	int ret = test_list_add_file(list, input.path, err);
 	if (ret != KNOT_EOK) {
 		check_error(ret, err);
-		mailsrv_list_deinit(&list);
+		mailsrv_list_free(list);
 		return 0;
 	}
 	FUZZ_CHECK(err[0] == '\0', "accepted with a message: %s", err);
-	check_entries(&list);
+	check_entries(list);
 
-	mailsrv_list_t again;
-	rewrite(&list, &again);
-	check_round_trip(&list, &again);
+	mailsrv_list_t *again = rewrite(list);
+	check_round_trip(list, again);
 
-	size_t listed = list.count;
-	FUZZ_CHECK(mailsrv_list_add_ancestors(&list) == KNOT_EOK, "out of memory");
-	FUZZ_CHECK(mailsrv_list_add_ancestors(&again) == KNOT_EOK, "out of memory");
-	check_ancestors(&list, listed);
+	size_t listed = mailsrv_list_count(list);
+	FUZZ_CHECK(mailsrv_list_add_ancestors(list) == KNOT_EOK, "out of memory");
+	FUZZ_CHECK(mailsrv_list_add_ancestors(again) == KNOT_EOK, "out of memory");
+	check_ancestors(list, listed);
 
 	// The table takes the list's targets: check it against the twin list.
 	mailsrv_table_diff_t diff;
-	FUZZ_CHECK(mailsrv_table_apply(table, &list, &diff) == KNOT_EOK, "out of memory");
-	check_table(&again);
+	FUZZ_CHECK(mailsrv_table_apply(table, list, &diff) == KNOT_EOK, "out of memory");
+	check_table(again);
 
-	mailsrv_list_deinit(&again);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(again);
+	mailsrv_list_free(list);
 
 	return 0;
 }

@@ -74,20 +74,20 @@ static void test_bad_files(void **state)
 		char expected[MAILSRV_ERR_SIZE];
 		snprintf(expected, sizeof(expected), c->error, path, path);
 
-		mailsrv_list_t list;
-		mailsrv_list_init(&list);
+		mailsrv_list_t *list = mailsrv_list_new();
+		assert_non_null(list);
 		char err[MAILSRV_ERR_SIZE] = "";
 		print_message("# case %zu\n", i);
-		assert_int_equal(test_list_add_file(&list, path, err), KNOT_EINVAL);
+		assert_int_equal(test_list_add_file(list, path, err), KNOT_EINVAL);
 		assert_string_equal(err, expected);
-		mailsrv_list_deinit(&list);
+		mailsrv_list_free(list);
 	}
 }
 
 /*! \brief Text of entry \a i: "domain target" or "domain -". */
 static const char *entry_txt(const mailsrv_list_t *list, size_t i, char *buf)
 {
-	const mailsrv_list_entry_t *entry = &list->entries[i];
+	const mailsrv_list_entry_t *entry = mailsrv_list_entry(list, i);
 	char name[KNOT_DNAME_TXT_MAXLEN + 1];
 	knot_dname_to_str(name, mailsrv_list_name(list, entry), sizeof(name));
 	const mailsrv_target_t *target = mailsrv_list_target(list, entry);
@@ -119,10 +119,10 @@ static void test_good_file(void **state)
 		"last.example";                 /* no final newline */
 	const char *path = write_file("good.txt", data, sizeof(data) - 1);
 
-	mailsrv_list_t list;
-	mailsrv_list_init(&list);
+	mailsrv_list_t *list = mailsrv_list_new();
+	assert_non_null(list);
 	char err[MAILSRV_ERR_SIZE] = "";
-	assert_int_equal(test_list_add_file(&list, path, err), KNOT_EOK);
+	assert_int_equal(test_list_add_file(list, path, err), KNOT_EOK);
 	assert_string_equal(err, "");
 
 	const char *expected[] = {
@@ -132,15 +132,15 @@ static void test_good_file(void **state)
 		"sub.example.net. imap. (relative)",
 		"last.example. -",
 	};
-	assert_int_equal(list.count, 5);
-	for (size_t i = 0; i < list.count; i++) {
+	assert_int_equal(mailsrv_list_count(list), 5);
+	for (size_t i = 0; i < mailsrv_list_count(list); i++) {
 		char buf[600];
-		assert_string_equal(entry_txt(&list, i, buf), expected[i]);
+		assert_string_equal(entry_txt(list, i, buf), expected[i]);
 	}
-	assert_int_equal(list.duplicates, 1);
-	assert_int_equal(list.target_count, 2); // imap is stored once.
-	assert_int_equal(list.entries[3].line, 7);
-	mailsrv_list_deinit(&list);
+	assert_int_equal(mailsrv_list_stats(list).duplicates, 1);
+	assert_int_equal(mailsrv_list_stats(list).targets, 2); // imap is stored once.
+	assert_int_equal((*mailsrv_list_entry(list, 3)).line, 7);
+	mailsrv_list_free(list);
 }
 
 static void test_empty_and_comments(void **state)
@@ -149,40 +149,40 @@ static void test_empty_and_comments(void **state)
 	const char *files[] = { "", "# only\n# comments\n", "\n\n\r\n" };
 	for (size_t i = 0; i < 3; i++) {
 		const char *path = write_file("empty.txt", files[i], strlen(files[i]));
-		mailsrv_list_t list;
-		mailsrv_list_init(&list);
+		mailsrv_list_t *list = mailsrv_list_new();
+		assert_non_null(list);
 		char err[MAILSRV_ERR_SIZE] = "";
-		assert_int_equal(test_list_add_file(&list, path, err), KNOT_EOK);
-		assert_int_equal(list.count, 0);
-		mailsrv_list_deinit(&list);
+		assert_int_equal(test_list_add_file(list, path, err), KNOT_EOK);
+		assert_int_equal(mailsrv_list_count(list), 0);
+		mailsrv_list_free(list);
 	}
 }
 
 static void test_file_errors(void **state)
 {
 	(void)state;
-	mailsrv_list_t list;
-	mailsrv_list_init(&list);
+	mailsrv_list_t *list = mailsrv_list_new();
+	assert_non_null(list);
 	char err[MAILSRV_ERR_SIZE] = "";
 	char path[300], expected[MAILSRV_ERR_SIZE];
 
 	snprintf(path, sizeof(path), "%s/missing.txt", dir);
-	assert_int_equal(test_list_add_file(&list, path, err), KNOT_ENOENT);
+	assert_int_equal(test_list_add_file(list, path, err), KNOT_ENOENT);
 	snprintf(expected, sizeof(expected), "%s: cannot open (No such file or directory)", path);
 	assert_string_equal(err, expected);
 
-	assert_int_equal(test_list_add_file(&list, dir, err), KNOT_EINVAL);
+	assert_int_equal(test_list_add_file(list, dir, err), KNOT_EINVAL);
 	snprintf(expected, sizeof(expected), "%s: not a regular file", dir);
 	assert_string_equal(err, expected);
 
 	// A FIFO without a writer: refused at once, open() must not wait.
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
-	assert_int_equal(test_list_add_file(&list, path, err), KNOT_EINVAL);
+	assert_int_equal(test_list_add_file(list, path, err), KNOT_EINVAL);
 	snprintf(expected, sizeof(expected), "%s: not a regular file", path);
 	assert_string_equal(err, expected);
 	unlink(path);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 }
 
 static void test_relative_target_length(void **state)
@@ -203,35 +203,35 @@ static void test_relative_target_length(void **state)
 	char data[400];
 	snprintf(data, sizeof(data), "%s\n", domain);
 	const char *path = write_file("long.txt", data, strlen(data));
-	mailsrv_list_t list;
-	mailsrv_list_init(&list);
+	mailsrv_list_t *list = mailsrv_list_new();
+	assert_non_null(list);
 	char err[MAILSRV_ERR_SIZE] = "";
-	assert_int_equal(test_list_add_file(&list, path, err), KNOT_EOK);
+	assert_int_equal(test_list_add_file(list, path, err), KNOT_EOK);
 
 	// "ab" + 252 = 255 fits; "abc" + 252 does not.
 	mailsrv_target_t *ok = malloc(sizeof(*ok) + 3);
 	*ok = (mailsrv_target_t){ .relative = true, .size = 3 };
 	memcpy(ok->wire, "\x02""ab", 3);
-	assert_int_equal(mailsrv_list_check_target(&list, ok, err), KNOT_EOK);
+	assert_int_equal(mailsrv_list_check_target(list, ok, err), KNOT_EOK);
 	mailsrv_target_t *bad = malloc(sizeof(*bad) + 4);
 	*bad = (mailsrv_target_t){ .relative = true, .size = 4 };
 	memcpy(bad->wire, "\x03""abc", 4);
-	assert_int_equal(mailsrv_list_check_target(&list, bad, err), KNOT_EINVAL);
+	assert_int_equal(mailsrv_list_check_target(list, bad, err), KNOT_EINVAL);
 	char expected[MAILSRV_ERR_SIZE];
 	snprintf(expected, sizeof(expected), "%s:1: domain '%s.': the relative target "
 	         "makes a name longer than 255 bytes", path, domain);
 	assert_string_equal(err, expected);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 
 	// The same for a per-domain target.
 	snprintf(data, sizeof(data), "%s abc\n", domain);
 	path = write_file("long2.txt", data, strlen(data));
-	mailsrv_list_init(&list);
-	assert_int_equal(test_list_add_file(&list, path, err), KNOT_EINVAL);
+	list = mailsrv_list_new();
+	assert_int_equal(test_list_add_file(list, path, err), KNOT_EINVAL);
 	snprintf(expected, sizeof(expected), "%s:1: target 'abc': makes a name "
 	         "longer than 255 bytes with this domain", path);
 	assert_string_equal(err, expected);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 	free(ok);
 	free(bad);
 }
@@ -249,37 +249,37 @@ static void test_many(void **state)
 	const char *path = write_file("many.txt", data, len);
 	free(data);
 
-	mailsrv_list_t list;
-	mailsrv_list_init(&list);
+	mailsrv_list_t *list = mailsrv_list_new();
+	assert_non_null(list);
 	char err[MAILSRV_ERR_SIZE] = "";
-	assert_int_equal(test_list_add_file(&list, path, err), KNOT_EOK);
-	assert_int_equal(list.count, count);
-	assert_int_equal(list.target_count, 3000);
+	assert_int_equal(test_list_add_file(list, path, err), KNOT_EOK);
+	assert_int_equal(mailsrv_list_count(list), count);
+	assert_int_equal(mailsrv_list_stats(list).targets, 3000);
 	char buf[600];
-	assert_string_equal(entry_txt(&list, 43210, buf), "d43210.example. t1210. (relative)");
-	mailsrv_list_deinit(&list);
+	assert_string_equal(entry_txt(list, 43210, buf), "d43210.example. t1210. (relative)");
+	mailsrv_list_free(list);
 }
 
 static void test_find(void **state)
 {
 	(void)state;
 	const char *path = write_file("find.txt", "a.example mx.\nB.example\n", 24);
-	mailsrv_list_t list;
-	mailsrv_list_init(&list);
+	mailsrv_list_t *list = mailsrv_list_new();
+	assert_non_null(list);
 	char err[MAILSRV_ERR_SIZE];
-	assert_int_equal(test_list_add_file(&list, path, err), KNOT_EOK);
-	const mailsrv_list_entry_t *entry = mailsrv_list_find(&list, (const uint8_t *)"\x01""b\x07""example");
+	assert_int_equal(test_list_add_file(list, path, err), KNOT_EOK);
+	const mailsrv_list_entry_t *entry = mailsrv_list_find(list, (const uint8_t *)"\x01""b\x07""example");
 	assert_non_null(entry);
 	assert_int_equal(entry->line, 2);
-	assert_null(mailsrv_list_find(&list, (const uint8_t *)"\x01""c\x07""example"));
-	assert_int_equal(mailsrv_list_find_target(&list, list.targets[0]), 0);
+	assert_null(mailsrv_list_find(list, (const uint8_t *)"\x01""c\x07""example"));
+	assert_true(mailsrv_list_has_target(list, mailsrv_list_target(list, mailsrv_list_entry(list, 0))));
 	mailsrv_target_t *other = malloc(sizeof(*other) + 3);
 	*other = (mailsrv_target_t){ .relative = false, .size = 3 };
 	memcpy(other->wire, "\x01""x", 3);
-	assert_int_equal(mailsrv_list_find_target(&list, other), -1);
+	assert_false(mailsrv_list_has_target(list, other));
 	free(other);
-	assert_int_equal(list.max_default_size, 11);
-	mailsrv_list_deinit(&list);
+	assert_int_equal(mailsrv_list_stats(list).max_default_size, 11);
+	mailsrv_list_free(list);
 }
 
 static int setup(void **state)

@@ -46,13 +46,15 @@ static mailsrv_sources_t *make(const uint8_t *const *names, size_t count, const 
 	return sources;
 }
 
-/*! \brief Reads \a sources into \a list; returns the result, states in \a states. */
-static int read_into(const mailsrv_sources_t *sources, mailsrv_list_t *list,
+/*! \brief Reads \a sources into a new list \a list; returns the result,
+ *         states in \a states. */
+static int read_into(const mailsrv_sources_t *sources, mailsrv_list_t **list,
                      mailsrv_source_state_t states[4], char err[MAILSRV_ERR_SIZE])
 {
 	assert_true(mailsrv_sources_count(sources) <= 4);
-	mailsrv_list_init(list);
-	return mailsrv_sources_read(sources, list, states, err);
+	*list = mailsrv_list_new();
+	assert_non_null(*list);
+	return mailsrv_sources_read(sources, *list, states, err);
 }
 
 static void test_items_and_file(void **state)
@@ -72,17 +74,17 @@ static void test_items_and_file(void **state)
 	assert_string_equal(mailsrv_sources_describe(sources, desc, sizeof(desc)), expected);
 	assert_string_equal(mailsrv_sources_describe_one(sources, 1, desc, sizeof(desc)), path);
 
-	mailsrv_list_t list;
+	mailsrv_list_t *list;
 	mailsrv_source_state_t states[4];
 	char err[MAILSRV_ERR_SIZE] = "";
 	assert_int_equal(read_into(sources, &list, states, err), KNOT_EOK);
-	assert_int_equal(list.count, 4);
-	assert_int_equal(list.ancestors, 1); // example.
-	assert_int_equal(list.duplicates, 1); // c.example inline and in the file.
+	assert_int_equal(mailsrv_list_count(list), 4);
+	assert_int_equal(mailsrv_list_stats(list).ancestors, 1); // example.
+	assert_int_equal(mailsrv_list_stats(list).duplicates, 1); // c.example inline and in the file.
 	assert_false(states[0].seen);  // Items have no state.
 	assert_true(states[1].seen);
 	assert_false(states[1].unterminated);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 	mailsrv_sources_free(sources);
 
 	// An inline domain conflicts with a file domain that has its own target.
@@ -92,7 +94,7 @@ static void test_items_and_file(void **state)
 	snprintf(expected, sizeof(expected), "%s:1: domain 'b.example' listed again "
 	         "with another target (first at item 'domain')", path);
 	assert_string_equal(err, expected);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 	mailsrv_sources_free(sources);
 
 	// An invalid inline domain.
@@ -101,15 +103,15 @@ static void test_items_and_file(void **state)
 	assert_false(mailsrv_sources_external(sources));
 	assert_int_equal(read_into(sources, &list, states, err), KNOT_EINVAL);
 	assert_string_equal(err, "domain 'a_b.example.': invalid character '_'");
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 	mailsrv_sources_free(sources);
 
 	// An inline IDN domain becomes an A-label.
 	const uint8_t *idn[] = { (const uint8_t *)"\x07""B\xc3\xbc""cher\x07""example" };
 	sources = make(idn, 1, NULL);
 	assert_int_equal(read_into(sources, &list, states, err), KNOT_EOK);
-	assert_non_null(mailsrv_list_find(&list, (const uint8_t *)"\x0d""xn--bcher-kva\x07""example"));
-	mailsrv_list_deinit(&list);
+	assert_non_null(mailsrv_list_find(list, (const uint8_t *)"\x0d""xn--bcher-kva\x07""example"));
+	mailsrv_list_free(list);
 	mailsrv_sources_free(sources);
 
 	// No sources: nothing to read, nothing external.
@@ -117,9 +119,9 @@ static void test_items_and_file(void **state)
 	assert_true(mailsrv_sources_none(sources));
 	assert_false(mailsrv_sources_external(sources));
 	assert_int_equal(read_into(sources, &list, states, err), KNOT_EOK);
-	assert_int_equal(list.count, 0);
+	assert_int_equal(mailsrv_list_count(list), 0);
 	assert_string_equal(mailsrv_sources_describe(sources, desc, sizeof(desc)), "");
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 	mailsrv_sources_free(sources);
 }
 
@@ -176,7 +178,7 @@ static void test_file_changed(void **state)
 	// A file read well after its change is not racy, nor does it settle.
 	struct timeval times[2] = { { now.tv_sec - 60, 0 }, { now.tv_sec - 60, 0 } };
 	assert_int_equal(utimes(path, times), 0);
-	mailsrv_list_t list;
+	mailsrv_list_t *list;
 	mailsrv_source_state_t read[4], current;
 	char err[MAILSRV_ERR_SIZE];
 	assert_int_equal(read_into(sources, &list, read, err), KNOT_EOK);
@@ -188,7 +190,7 @@ static void test_file_changed(void **state)
 	size_t which = 9;
 	assert_int_equal(mailsrv_sources_settle(sources, read, &which), 0);
 	assert_int_equal(which, 9);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 
 	// Rewritten: moved since the read.
 	write_file("old.txt", "a.example\nb.example\n");
@@ -204,7 +206,7 @@ static void test_file_changed(void **state)
 	uint64_t wait = mailsrv_sources_settle(sources, read, &which);
 	assert_true(wait > 0 && wait <= 200000000ull);
 	assert_int_equal(which, 0);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 	mailsrv_sources_free(sources);
 	path = write_file("unterminated.txt", "a.example");
 	sources = make(NULL, 0, path);
@@ -212,7 +214,7 @@ static void test_file_changed(void **state)
 	assert_true(read[0].unterminated);
 	wait = mailsrv_sources_settle(sources, read, &which);
 	assert_true(wait > 200000000ull && wait <= 1000000000ull);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 
 	// A missing file: no state, which differs from any state of one read.
 	unlink(path);
@@ -221,7 +223,7 @@ static void test_file_changed(void **state)
 	assert_true(mailsrv_sources_changed(sources, &read[0], &current));
 	assert_int_equal(read_into(sources, &list, read, err), KNOT_ENOENT);
 	assert_false(read[0].seen);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 	mailsrv_sources_free(sources);
 }
 
@@ -231,26 +233,26 @@ static void test_ancestors(void **state)
 	const char *path = write_file("parents.txt", "a.b.example.com\nb.example.com mx\n"
 	                              "c.example.org\n");
 	mailsrv_sources_t *sources = make(NULL, 0, path);
-	mailsrv_list_t list;
+	mailsrv_list_t *list;
 	mailsrv_source_state_t states[4];
 	char err[MAILSRV_ERR_SIZE];
 	assert_int_equal(read_into(sources, &list, states, err), KNOT_EOK);
 
 	// Listed: 3; parents only: example.com, com, example.org, org.
-	assert_int_equal(list.count, 7);
-	assert_int_equal(list.ancestors, 4);
+	assert_int_equal(mailsrv_list_count(list), 7);
+	assert_int_equal(mailsrv_list_stats(list).ancestors, 4);
 	const char *parents[] = { "\x07""example\x03""com", "\x03""com",
 	                          "\x07""example\x03""org", "\x03""org" };
 	for (int i = 0; i < 4; i++) {
-		const mailsrv_list_entry_t *e = mailsrv_list_find(&list, (const uint8_t *)parents[i]);
+		const mailsrv_list_entry_t *e = mailsrv_list_find(list, (const uint8_t *)parents[i]);
 		assert_non_null(e);
-		assert_ptr_equal(mailsrv_list_target(&list, e), &mailsrv_ancestor);
+		assert_ptr_equal(mailsrv_list_target(list, e), &mailsrv_ancestor);
 	}
 	// A listed parent stays listed, with its own target.
-	const mailsrv_list_entry_t *b = mailsrv_list_find(&list,
+	const mailsrv_list_entry_t *b = mailsrv_list_find(list,
 	        (const uint8_t *)"\x01""b\x07""example\x03""com");
 	assert_int_equal(b->target, 1);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_free(list);
 	mailsrv_sources_free(sources);
 }
 

@@ -100,9 +100,10 @@ static void *reader(void *arg)
 }
 
 /*! \brief A random list: the stable domains and some volatile ones. */
-static void random_list(mailsrv_list_t *list, unsigned *seed)
+static mailsrv_list_t *random_list(unsigned *seed)
 {
-	mailsrv_list_init(list);
+	mailsrv_list_t *list = mailsrv_list_new();
+	assert_non_null(list);
 	mailsrv_name_t imap = test_name("imap"), mx = test_name("mx");
 	mailsrv_name_t a = test_name("a."), b = test_name("b.");
 	uint8_t name[KNOT_DNAME_MAXLEN];
@@ -124,6 +125,7 @@ static void random_list(mailsrv_list_t *list, unsigned *seed)
 			assert_int_equal(mailsrv_list_add_name(list, name, own ? &mx : NULL, err), KNOT_EOK);
 		}
 	}
+	return list;
 }
 
 static void test_readers_and_writer(void **state)
@@ -134,11 +136,10 @@ static void test_readers_and_writer(void **state)
 	unsigned seed = (unsigned)time(NULL);
 
 	mailsrv_table_t *table = mailsrv_table_new(16);
-	mailsrv_list_t list;
 	mailsrv_table_diff_t diff;
-	random_list(&list, &seed);
-	assert_int_equal(mailsrv_table_apply(table, &list, &diff), KNOT_EOK);
-	mailsrv_list_deinit(&list);
+	mailsrv_list_t *list = random_list(&seed);
+	assert_int_equal(mailsrv_table_apply(table, list, &diff), KNOT_EOK);
+	mailsrv_list_free(list);
 
 	pthread_t threads[READERS];
 	for (int i = 0; i < READERS; i++) {
@@ -149,9 +150,9 @@ static void test_readers_and_writer(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	unsigned long updates = 0, changes = 0;
 	do {
-		random_list(&list, &seed);
-		assert_int_equal(mailsrv_table_apply(table, &list, &diff), KNOT_EOK);
-		mailsrv_list_deinit(&list);
+		list = random_list(&seed);
+		assert_int_equal(mailsrv_table_apply(table, list, &diff), KNOT_EOK);
+		mailsrv_list_free(list);
 		changes += diff.added + diff.changed + diff.removed;
 		updates++;
 		clock_gettime(CLOCK_MONOTONIC, &now);

@@ -26,9 +26,10 @@ mailsrv_name_t test_name(const char *txt)
 	return name;
 }
 
-void test_list(mailsrv_list_t *list, const char *const *lines)
+mailsrv_list_t *test_list(const char *const *lines)
 {
-	mailsrv_list_init(list);
+	mailsrv_list_t *list = mailsrv_list_new();
+	assert_non_null(list);
 	for (; *lines != NULL; lines++) {
 		char domain[300], target[300];
 		int fields = sscanf(*lines, "%299s %299s", domain, target);
@@ -48,6 +49,7 @@ void test_list(mailsrv_list_t *list, const char *const *lines)
 		}
 	}
 	assert_int_equal(mailsrv_list_add_ancestors(list), KNOT_EOK);
+	return list;
 }
 
 mailsrv_table_t *test_table(const char *const *lines)
@@ -60,11 +62,10 @@ mailsrv_table_t *test_table(const char *const *lines)
 
 mailsrv_table_diff_t test_apply(mailsrv_table_t *table, const char *const *lines)
 {
-	mailsrv_list_t list;
-	test_list(&list, lines);
+	mailsrv_list_t *list = test_list(lines);
 	mailsrv_table_diff_t diff;
-	assert_int_equal(mailsrv_table_apply(table, &list, &diff), KNOT_EOK);
-	mailsrv_list_deinit(&list);
+	assert_int_equal(mailsrv_table_apply(table, list, &diff), KNOT_EOK);
+	mailsrv_list_free(list);
 	return diff;
 }
 

@@ -13,10 +13,10 @@
 mailsrv_name_t test_name(const char *txt);
 
 /*!
- * \brief Fills \a list from lines "DOMAIN [TARGET]" (NULL-terminated),
+ * \brief A list from lines "DOMAIN [TARGET]" (NULL-terminated),
  *        with the parents as knotd's load does; fails the test on any error.
  */
-void test_list(mailsrv_list_t *list, const char *const *lines);
+mailsrv_list_t *test_list(const char *const *lines);
 
 /*! \brief A table holding the domains of \a lines (see test_list()). */
 mailsrv_table_t *test_table(const char *const *lines);
