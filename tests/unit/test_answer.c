@@ -404,6 +404,25 @@ static void expect(fixture_t *f, const char *name, uint16_t qtype, knotd_in_stat
 	assert_int_equal(f->answered.action, action);
 }
 
+/*!
+ * \brief The answers of a zone whose only mail domain is its apex: the SRV
+ *        record with \a target, from the lower-case domain whatever knotd
+ *        passes; NODATA at _tcp; names below the apex left to the zone.
+ */
+static void expect_apex(fixture_t *f, const char *target)
+{
+	char txt[1024], expected[1024];
+	f->qdata_name = DNAME("\x06""_imaps\x04""_tcp\x07""EXAMPLE\x03""com");
+	expect(f, "_imaps._tcp.EXAMPLE.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_SRV);
+	answer_text(f, txt, sizeof(txt));
+	snprintf(expected, sizeof(expected), "_imaps._tcp.example.com. 600 10 1 993 %s", target);
+	assert_string_equal(txt, expected);
+	f->qdata_name = NULL;
+	expect(f, "_tcp.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA, MAILSRV_NODATA);
+	expect(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS,
+	       MAILSRV_KEEP);
+}
+
 /*! \brief A zone without listed domains below its apex looks up only the apex. */
 static void test_hook_apex_only(void **state)
 {
@@ -427,7 +446,6 @@ static void test_hook_apex_only(void **state)
 static void test_hook_apex_default(void **state)
 {
 	fixture_t *f = *state;
-	char txt[1024];
 	mailsrv_table_t *listed = f->table;
 	f->table = test_table((const char *[]){ NULL });
 	f->domains = MAILSRV_DOMAINS_APEX_DEFAULT;
@@ -436,15 +454,7 @@ static void test_hook_apex_default(void **state)
 	f->conf.target = rel;
 	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
 
-	f->qdata_name = DNAME("\x06""_imaps\x04""_tcp\x07""EXAMPLE\x03""com");
-	expect(f, "_imaps._tcp.EXAMPLE.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_SRV);
-	answer_text(f, txt, sizeof(txt));
-	assert_string_equal(txt, "_imaps._tcp.example.com. 600 10 1 993 mail.example.com.");
-	f->qdata_name = NULL;
-	expect(f, "_tcp.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA, MAILSRV_NODATA);
-	// Names below the apex are the zone's.
-	expect(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS,
-	       MAILSRV_KEEP);
+	expect_apex(f, "mail.example.com.");
 
 	mailsrv_table_free(f->table);
 	f->table = listed;
@@ -551,14 +561,7 @@ static void test_hook_membership(void **state)
 	mailsrv_membership_t *apex;
 	assert_int_equal(mailsrv_membership_new(&apex, true, NULL, 0), KNOT_EOK);
 	f->conf.membership = apex;
-	f->qdata_name = DNAME("\x06""_imaps\x04""_tcp\x07""EXAMPLE\x03""com");
-	expect(f, "_imaps._tcp.EXAMPLE.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_SRV);
-	answer_text(f, txt, sizeof(txt));
-	assert_string_equal(txt, "_imaps._tcp.example.com. 600 10 1 993 mail.example.net.");
-	f->qdata_name = NULL;
-	expect(f, "_tcp.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA, MAILSRV_NODATA);
-	expect(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS,
-	       MAILSRV_KEEP);
+	expect_apex(f, "mail.example.net.");
 	expect(f, "x.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS, MAILSRV_KEEP);
 	mailsrv_membership_free(apex);
 

@@ -20,20 +20,8 @@
 
 #include "module/domain_list.h"
 #include "tests/common/list_file.h"
+#include "tests/unit/testutil.h"
 
-static char dir[] = "/tmp/mailsrv-list-XXXXXX";
-
-/*! \brief Writes \a len bytes to DIR/name, returns the path (static). */
-static const char *write_file(const char *name, const char *data, size_t len)
-{
-	static char path[256];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	return path;
-}
 
 typedef struct {
 	const char *data;
@@ -70,7 +58,7 @@ static void test_bad_files(void **state)
 		const file_case_t *c = &bad_files[i];
 		char name[32];
 		snprintf(name, sizeof(name), "bad%zu.txt", i);
-		const char *path = write_file(name, c->data, c->len ? c->len : strlen(c->data));
+		const char *path = test_write_file(name, c->data, c->len ? c->len : strlen(c->data));
 		char expected[MAILSRV_ERR_SIZE];
 		snprintf(expected, sizeof(expected), c->error, path, path);
 
@@ -117,7 +105,7 @@ static void test_good_file(void **state)
 		"sub.example.net imap\n"
 		"example.com\n"                 /* equal duplicate */
 		"last.example";                 /* no final newline */
-	const char *path = write_file("good.txt", data, sizeof(data) - 1);
+	const char *path = test_write_file("good.txt", data, sizeof(data) - 1);
 
 	mailsrv_list_t *list = mailsrv_list_new();
 	assert_non_null(list);
@@ -148,7 +136,7 @@ static void test_empty_and_comments(void **state)
 	(void)state;
 	const char *files[] = { "", "# only\n# comments\n", "\n\n\r\n" };
 	for (size_t i = 0; i < 3; i++) {
-		const char *path = write_file("empty.txt", files[i], strlen(files[i]));
+		const char *path = test_write_file("empty.txt", files[i], strlen(files[i]));
 		mailsrv_list_t *list = mailsrv_list_new();
 		assert_non_null(list);
 		char err[MAILSRV_ERR_SIZE] = "";
@@ -166,17 +154,17 @@ static void test_file_errors(void **state)
 	char err[MAILSRV_ERR_SIZE] = "";
 	char path[300], expected[MAILSRV_ERR_SIZE];
 
-	snprintf(path, sizeof(path), "%s/missing.txt", dir);
+	snprintf(path, sizeof(path), "%s/missing.txt", test_dir);
 	assert_int_equal(test_list_add_file(list, path, err), KNOT_ENOENT);
 	snprintf(expected, sizeof(expected), "%s: cannot open (No such file or directory)", path);
 	assert_string_equal(err, expected);
 
-	assert_int_equal(test_list_add_file(list, dir, err), KNOT_EINVAL);
-	snprintf(expected, sizeof(expected), "%s: not a regular file", dir);
+	assert_int_equal(test_list_add_file(list, test_dir, err), KNOT_EINVAL);
+	snprintf(expected, sizeof(expected), "%s: not a regular file", test_dir);
 	assert_string_equal(err, expected);
 
 	// A FIFO without a writer: refused at once, open() must not wait.
-	snprintf(path, sizeof(path), "%s/fifo", dir);
+	snprintf(path, sizeof(path), "%s/fifo", test_dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	assert_int_equal(test_list_add_file(list, path, err), KNOT_EINVAL);
 	snprintf(expected, sizeof(expected), "%s: not a regular file", path);
@@ -202,7 +190,7 @@ static void test_relative_target_length(void **state)
 
 	char data[400];
 	snprintf(data, sizeof(data), "%s\n", domain);
-	const char *path = write_file("long.txt", data, strlen(data));
+	const char *path = test_write_file("long.txt", data, strlen(data));
 	mailsrv_list_t *list = mailsrv_list_new();
 	assert_non_null(list);
 	char err[MAILSRV_ERR_SIZE] = "";
@@ -225,7 +213,7 @@ static void test_relative_target_length(void **state)
 
 	// The same for a per-domain target.
 	snprintf(data, sizeof(data), "%s abc\n", domain);
-	path = write_file("long2.txt", data, strlen(data));
+	path = test_write_file("long2.txt", data, strlen(data));
 	list = mailsrv_list_new();
 	assert_int_equal(test_list_add_file(list, path, err), KNOT_EINVAL);
 	snprintf(expected, sizeof(expected), "%s:1: target 'abc': makes a name "
@@ -246,7 +234,7 @@ static void test_many(void **state)
 	for (size_t i = 0; i < count; i++) {
 		len += sprintf(data + len, "d%zu.example t%zu\n", i, i % 3000);
 	}
-	const char *path = write_file("many.txt", data, len);
+	const char *path = test_write_file("many.txt", data, len);
 	free(data);
 
 	mailsrv_list_t *list = mailsrv_list_new();
@@ -263,7 +251,7 @@ static void test_many(void **state)
 static void test_find(void **state)
 {
 	(void)state;
-	const char *path = write_file("find.txt", "a.example mx.\nB.example\n", 24);
+	const char *path = test_write_file("find.txt", "a.example mx.\nB.example\n", 24);
 	mailsrv_list_t *list = mailsrv_list_new();
 	assert_non_null(list);
 	char err[MAILSRV_ERR_SIZE];
@@ -282,20 +270,6 @@ static void test_find(void **state)
 	mailsrv_list_free(list);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[64];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,5 +281,5 @@ int main(void)
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_find),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }

@@ -19,20 +19,8 @@
 #include <libknot/errcode.h>
 
 #include "module/sources.h"
+#include "tests/unit/testutil.h"
 
-static char dir[] = "/tmp/mailsrv-sources-XXXXXX";
-
-/*! \brief Writes \a data to DIR/name, returns the path (static). */
-static const char *write_file(const char *name, const char *data)
-{
-	static char path[256];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, strlen(data), f), strlen(data));
-	fclose(f);
-	return path;
-}
 
 /*! \brief Sources of \a count 'domain' items, then the file \a path (or none). */
 static mailsrv_sources_t *make(const uint8_t *const *names, size_t count, const char *path)
@@ -60,7 +48,7 @@ static int read_into(const mailsrv_sources_t *sources, mailsrv_list_t **list,
 static void test_items_and_file(void **state)
 {
 	(void)state;
-	const char *path = write_file("src.txt", "b.example imap\nc.example\n");
+	const char *path = test_write_text("src.txt", "b.example imap\nc.example\n");
 	const uint8_t *domains[] = {
 		(const uint8_t *)"\x01""a\x07""example",
 		(const uint8_t *)"\x01""C\x07""EXAMPLE",
@@ -146,7 +134,7 @@ static void test_file_changed(void **state)
 	(void)state;
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	const char *path = write_file("old.txt", "a.example\n");
+	const char *path = test_write_text("old.txt", "a.example\n");
 	mailsrv_sources_t *sources = make(NULL, 0, path);
 	mailsrv_source_state_t known = { .seen = true, .dev = 1, .ino = 2, .size = 3,
 	                                 .mtime = now, .ctime = now };
@@ -193,13 +181,13 @@ static void test_file_changed(void **state)
 	mailsrv_list_free(list);
 
 	// Rewritten: moved since the read.
-	write_file("old.txt", "a.example\nb.example\n");
+	test_write_text("old.txt", "a.example\nb.example\n");
 	assert_true(mailsrv_sources_moved(sources, read));
 	mailsrv_sources_free(sources);
 
 	// Just written: racy, and settling for up to 200 ms (1 s without a
 	// final line end).
-	path = write_file("new.txt", "a.example\n");
+	path = test_write_text("new.txt", "a.example\n");
 	sources = make(NULL, 0, path);
 	assert_int_equal(read_into(sources, &list, read, err), KNOT_EOK);
 	assert_true(read[0].racy);
@@ -208,7 +196,7 @@ static void test_file_changed(void **state)
 	assert_int_equal(which, 0);
 	mailsrv_list_free(list);
 	mailsrv_sources_free(sources);
-	path = write_file("unterminated.txt", "a.example");
+	path = test_write_text("unterminated.txt", "a.example");
 	sources = make(NULL, 0, path);
 	assert_int_equal(read_into(sources, &list, read, err), KNOT_EOK);
 	assert_true(read[0].unterminated);
@@ -230,7 +218,7 @@ static void test_file_changed(void **state)
 static void test_ancestors(void **state)
 {
 	(void)state;
-	const char *path = write_file("parents.txt", "a.b.example.com\nb.example.com mx\n"
+	const char *path = test_write_text("parents.txt", "a.b.example.com\nb.example.com mx\n"
 	                              "c.example.org\n");
 	mailsrv_sources_t *sources = make(NULL, 0, path);
 	mailsrv_list_t *list;
@@ -256,20 +244,6 @@ static void test_ancestors(void **state)
 	mailsrv_sources_free(sources);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[64];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,5 +252,5 @@ int main(void)
 		cmocka_unit_test(test_file_changed),
 		cmocka_unit_test(test_ancestors),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }

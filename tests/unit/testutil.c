@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -15,6 +16,38 @@
 #include <libknot/errcode.h>
 
 #include "tests/unit/testutil.h"
+
+char test_dir[] = "/tmp/mailsrv-test-XXXXXX";
+
+int test_dir_setup(void **state)
+{
+	(void)state;
+	return mkdtemp(test_dir) == NULL ? -1 : 0;
+}
+
+int test_dir_teardown(void **state)
+{
+	(void)state;
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", test_dir);
+	return system(cmd);
+}
+
+const char *test_write_file(const char *name, const char *data, size_t len)
+{
+	static char path[256];
+	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+	return path;
+}
+
+const char *test_write_text(const char *name, const char *text)
+{
+	return test_write_file(name, text, strlen(text));
+}
 
 mailsrv_name_t test_name(const char *txt)
 {

@@ -9,6 +9,22 @@
 #include "module/domain_list.h"
 #include "module/domain_table.h"
 
+/*! \brief The test program's temporary directory (test_dir_setup()). */
+extern char test_dir[];
+
+/*! \brief cmocka group setup: makes test_dir. */
+int test_dir_setup(void **state);
+
+/*! \brief cmocka group teardown: removes test_dir with what is in it. */
+int test_dir_teardown(void **state);
+
+/*! \brief Writes \a len bytes to a file of test_dir; returns its path (a
+ *         static buffer). */
+const char *test_write_file(const char *name, const char *data, size_t len);
+
+/*! \brief test_write_file() of a string. */
+const char *test_write_text(const char *name, const char *text);
+
 /*! \brief Parses a host name; fails the test if it is invalid. */
 mailsrv_name_t test_name(const char *txt);
 
