@@ -86,7 +86,8 @@ typedef enum {
 bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out);
 
 /*!
- * \brief Decides the answer for a name whose D is in the table.
+ * \brief Decides the answer for a name whose D is a mail domain (in the
+ *        table, or an apex by the zone's data).
  *
  * \param conf         Instance settings.
  * \param state        Zone search result (knotd's in-state).

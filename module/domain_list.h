@@ -133,9 +133,10 @@ bool mailsrv_list_has_target(const mailsrv_list_t *list, const mailsrv_target_t 
 void mailsrv_list_use_target(mailsrv_list_t *list, const mailsrv_target_t *target);
 
 /*!
- * \brief Gives the list's targets to the caller (the entries keep pointing at
- *        them): an array of \a count objects (free() each and the array).
- *        Targets given to mailsrv_list_use_target() are in it again.
+ * \brief Gives the list's targets to the caller: an array of \a count
+ *        objects (free() each and the array). Targets given to
+ *        mailsrv_list_use_target() are in it again. The list's entries can
+ *        no longer give their targets (mailsrv_list_target()): free the list.
  *
  * \return The array (NULL if there are none).
  */

@@ -337,6 +337,9 @@ static void keep_all_targets(mailsrv_table_t *table, mailsrv_list_t *list)
 {
 	size_t taken = 0;
 	mailsrv_target_t **own = mailsrv_list_take_targets(list, &taken);
+	if (taken == 0) {
+		return; // (realloc() to 0 bytes would free the table's array.)
+	}
 	mailsrv_target_t **all = realloc(table->targets, (table->target_count + taken) *
 	                                 sizeof(*all));
 	if (all == NULL) {

@@ -59,6 +59,7 @@ int mailsrv_membership_new(mailsrv_membership_t **out, bool apex,
 	for (size_t i = 0; i < count; i++) {
 		host_t *host = &membership->hosts[membership->count];
 		host->below = mailsrv_label_is(hosts[i], LABEL_ASTERISK);
+		// The configuration check refused hosts that do not parse.
 		mailsrv_name_t name;
 		char reason[MAILSRV_REASON_SIZE];
 		if (mailsrv_name_from_wire(host->below ? hosts[i] + 2 : hosts[i], &name, reason)) {

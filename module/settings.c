@@ -291,6 +291,18 @@ static int read_path(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
 	return KNOT_EOK;
 }
 
+/*! \brief The names of a multi-valued name item (free() the array; NULL if
+ *         out of memory). */
+static const uint8_t **dnames_of(const knotd_conf_t *val)
+{
+	const uint8_t **names = calloc(val->count + 1, sizeof(*names));
+	for (size_t i = 0; names != NULL && i < val->count; i++) {
+		names[i] = val->multi[i].dname;
+	}
+
+	return names;
+}
+
 /*! \brief Keeps the sources of the section: the 'domain' items, then the files. */
 static int read_sources(settings_t *settings, mailsrv_conf_get_f get, void *ctx)
 {
@@ -299,11 +311,10 @@ static int read_sources(settings_t *settings, mailsrv_conf_get_f get, void *ctx)
 	}
 	settings->pub.sources = settings->sources;
 	knotd_conf_t domains = get(ctx, MOD_DOMAIN);
-	const uint8_t *names[domains.count + 1];
-	for (size_t i = 0; i < domains.count; i++) {
-		names[i] = domains.multi[i].dname;
-	}
-	int ret = mailsrv_sources_add_items(settings->sources, names, domains.count);
+	const uint8_t **names = dnames_of(&domains);
+	int ret = (names == NULL) ? KNOT_ENOMEM :
+	          mailsrv_sources_add_items(settings->sources, names, domains.count);
+	free(names);
 	knotd_conf_free(&domains);
 
 	knotd_conf_t files = get(ctx, MOD_DOMAIN_FILE);
@@ -320,11 +331,10 @@ static int read_membership(settings_t *settings, mailsrv_conf_get_f get, void *c
 {
 	bool apex = get(ctx, MOD_DOMAIN_APEX).single.boolean;
 	knotd_conf_t val = get(ctx, MOD_DOMAIN_MX);
-	const uint8_t *hosts[val.count + 1];
-	for (size_t i = 0; i < val.count; i++) {
-		hosts[i] = val.multi[i].dname;
-	}
-	int ret = mailsrv_membership_new(&settings->membership, apex, hosts, val.count);
+	const uint8_t **hosts = dnames_of(&val);
+	int ret = (hosts == NULL) ? KNOT_ENOMEM :
+	          mailsrv_membership_new(&settings->membership, apex, hosts, val.count);
+	free(hosts);
 	knotd_conf_free(&val);
 	settings->pub.answer.membership = settings->membership;
 

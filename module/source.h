@@ -21,7 +21,7 @@ typedef struct {
 	/*! Writes the identity to \a buf (NULL: only counts); returns its size. */
 	size_t (*identity)(const mailsrv_source_t *source, uint8_t *buf);
 	/*! Takes the state now, all zero if it cannot (NULL: the kind changes only
-	    with the configuration). */
+	    with the configuration; a kind that has it has changed() too). */
 	void (*look)(const mailsrv_source_t *source, mailsrv_source_state_t *state);
 	/*! Has it changed from \a known (as read) to \a now? (NULL: never.) */
 	bool (*changed)(const mailsrv_source_state_t *known, const mailsrv_source_state_t *now);

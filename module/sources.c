@@ -114,8 +114,9 @@ bool mailsrv_sources_changed(const mailsrv_sources_t *sources,
 int mailsrv_sources_read(const mailsrv_sources_t *sources, mailsrv_list_t *list,
                          mailsrv_source_state_t *states, char err[MAILSRV_ERR_SIZE])
 {
+	// Sources after a failing one are not read: no state of an earlier read.
+	memset(states, 0, sources->count * sizeof(*states));
 	for (size_t i = 0; i < sources->count; i++) {
-		states[i] = (mailsrv_source_state_t){ 0 };
 		int ret = sources->list[i]->kind->read(sources->list[i], list, &states[i], err);
 		if (ret != KNOT_EOK) {
 			return ret;
@@ -147,7 +148,7 @@ bool mailsrv_sources_moved(const mailsrv_sources_t *sources,
 {
 	for (size_t i = 0; i < sources->count; i++) {
 		const mailsrv_source_kind_t *kind = sources->list[i]->kind;
-		if (kind->look == NULL || !states[i].seen) {
+		if (kind->look == NULL || kind->changed == NULL || !states[i].seen) {
 			continue;
 		}
 		// A change since the read, however recent the read was.

@@ -26,8 +26,8 @@
 #include "module/domain_list.h"
 
 /*! \brief What a source looked like when it was looked at or read; all zero
- *         for a kind that changes only with the configuration, and for a
- *         source that could not be looked at. */
+ *         for a source that was not (or could not be) looked at, and for
+ *         a kind that changes only with the configuration ('domain' items). */
 typedef struct {
 	bool seen;          /*!< Looked at or read (else all zero). */
 	dev_t dev;

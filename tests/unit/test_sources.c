@@ -215,6 +215,34 @@ static void test_file_changed(void **state)
 	mailsrv_sources_free(sources);
 }
 
+/*! \brief A read that fails at a source leaves the later ones unread: no
+ *         state of theirs from an earlier read is kept (it would make the
+ *         settling loop wait for, and blame, a file that was not read). */
+static void test_failed_read_states(void **state)
+{
+	(void)state;
+	char a[256];
+	snprintf(a, sizeof(a), "%s", test_write_text("a.txt", "a.example\n"));
+	const char *b = test_write_text("b.txt", "b.example\n");
+	mailsrv_sources_t *sources = make(NULL, 0, a);
+	assert_int_equal(mailsrv_sources_add_file(sources, b), KNOT_EOK);
+	mailsrv_list_t *list;
+	mailsrv_source_state_t states[4];
+	char err[MAILSRV_ERR_SIZE];
+	assert_int_equal(read_into(sources, &list, states, err), KNOT_EOK);
+	assert_true(states[0].seen && states[1].seen);
+	mailsrv_list_free(list);
+
+	test_write_text("b.txt", "b.example\nc.example\n");
+	test_write_text("a.txt", "bad_name.example\n");
+	assert_int_equal(read_into(sources, &list, states, err), KNOT_EINVAL);
+	assert_true(states[0].seen);
+	assert_false(states[1].seen);
+	assert_false(mailsrv_sources_moved(sources, states));
+	mailsrv_list_free(list);
+	mailsrv_sources_free(sources);
+}
+
 static void test_ancestors(void **state)
 {
 	(void)state;
@@ -250,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_items_and_file),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_file_changed),
+		cmocka_unit_test(test_failed_read_states),
 		cmocka_unit_test(test_ancestors),
 	};
 	return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
