@@ -2,6 +2,7 @@
 """Mail domains by the zone's own data: 'domain-apex' and 'domain-mx', alone
 and with a list, against a real knotd (UDP and TCP)."""
 
+import os
 import sys
 import time
 
@@ -105,6 +106,16 @@ class Membership(harness.DnsTestCase):
                     authority=[soa("apex.test")])
         self.expect("x.apex.test.", "A", "NXDOMAIN", authority=[soa("apex.test")])
         self.expect("www.apex.test.", "A", "NOERROR", ["www.apex.test. 300 IN A 192.0.2.1"])
+
+    def test_no_list(self):
+        # A configuration without 'domain' or 'domain-file' has no list: the
+        # log says nothing of one, and it keeps no snapshot (the one snapshot
+        # is that of the configuration 'mx', which has a domain file).
+        self.member("apex.test")
+        self.assertEqual([line for line in knot.log().splitlines()
+                          if "mod-mailsrv/apex'" in line and "domain list" in line], [])
+        self.assertEqual(len(os.listdir(knot.path("mailsrv"))), 1)
+        self.assertIn("mod-mailsrv/mx', domain list loaded, domains 4,", knot.log())
 
     def test_mx(self):
         self.member("mx.test")
