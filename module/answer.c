@@ -150,7 +150,7 @@ static size_t write_target(uint8_t *pos, const mailsrv_target_t *target,
 	if (!target->relative) {
 		return target->size;
 	}
-	if (target->size + domain_size > KNOT_DNAME_MAXLEN) {
+	if (!mailsrv_relative_fits(target->size, domain_size)) {
 		return 0;
 	}
 	memcpy(pos + target->size, domain, domain_size);

@@ -407,12 +407,10 @@ static bool check_entry(mailsrv_name_t *domain, const mailsrv_name_t *target,
 	}
 
 	*in_target = true;
-	if (target->size == 1 && target->absolute) {
-		snprintf(reason, MAILSRV_REASON_SIZE,
-		         "'.' is not a host name (use the 'unavailable' item)");
+	if (!mailsrv_name_is_host(target, MAILSRV_TARGET_HINT, reason)) {
 		return false;
 	}
-	if (!target->absolute && target->size + domain->size > KNOT_DNAME_MAXLEN) {
+	if (!target->absolute && !mailsrv_relative_fits(target->size, domain->size)) {
 		snprintf(reason, MAILSRV_REASON_SIZE,
 		         "makes a name longer than 255 bytes with this domain");
 		return false;
@@ -740,7 +738,7 @@ int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t
 		const mailsrv_list_entry_t *entry = &list->entries[i];
 		const uint8_t *name = mailsrv_list_name(list, entry);
 		if (entry->target != 0 ||   // Own target, or a parent only.
-		    target->size + knot_dname_size(name) <= KNOT_DNAME_MAXLEN) {
+		    mailsrv_relative_fits(target->size, knot_dname_size(name))) {
 			continue;
 		}
 		char txt[KNOT_DNAME_TXT_MAXLEN + 1];

@@ -34,13 +34,12 @@ bool mailsrv_membership_host_check(const uint8_t *host, char reason[MAILSRV_REAS
 	if (!mailsrv_name_from_wire(name, &parsed, reason)) {
 		return false;
 	}
-	if (parsed.size == 1) {
-		snprintf(reason, MAILSRV_REASON_SIZE, below ? "'*.' matches every host" :
-		         "'.' is not a host name (a null MX)");
+	if (below && parsed.size == 1) {
+		snprintf(reason, MAILSRV_REASON_SIZE, "'*.' matches every host");
 		return false;
 	}
 
-	return true;
+	return mailsrv_name_is_host(&parsed, "a null MX", reason);
 }
 
 int mailsrv_membership_new(mailsrv_membership_t **out, bool apex,

@@ -222,3 +222,21 @@ mailsrv_target_t *mailsrv_target_new(const mailsrv_name_t *name)
 
 	return target;
 }
+
+bool mailsrv_name_is_host(const mailsrv_name_t *name, const char *hint,
+                          char reason[MAILSRV_REASON_SIZE])
+{
+	if (name->size == 1 && name->absolute) {
+		snprintf(reason, MAILSRV_REASON_SIZE, "'.' is not a host name (%s)", hint);
+		return false;
+	}
+
+	return true;
+}
+
+bool mailsrv_target_parse(const char *txt, size_t len, mailsrv_name_t *out,
+                          char reason[MAILSRV_REASON_SIZE])
+{
+	return mailsrv_name_parse(txt, len, out, reason) &&
+	       mailsrv_name_is_host(out, MAILSRV_TARGET_HINT, reason);
+}

@@ -88,6 +88,31 @@ bool mailsrv_name_parse(const char *txt, size_t len, mailsrv_name_t *out,
                         char reason[MAILSRV_REASON_SIZE]);
 
 /*!
+ * \brief Is the name a host's? The root is not: refused with "'.' is not a
+ *        host name (HINT)".
+ */
+bool mailsrv_name_is_host(const mailsrv_name_t *name, const char *hint,
+                          char reason[MAILSRV_REASON_SIZE]);
+
+/*! \brief Why a target is never the root. */
+#define MAILSRV_TARGET_HINT	"use the 'unavailable' item"
+
+/*!
+ * \brief Parses an SRV or CNAME target (mailsrv_name_parse()): a host name,
+ *        absolute or relative to each mail domain, never the root (a service
+ *        that is not there is 'SRV 0 0 0 .', the 'unavailable' item).
+ */
+bool mailsrv_target_parse(const char *txt, size_t len, mailsrv_name_t *out,
+                          char reason[MAILSRV_REASON_SIZE]);
+
+/*! \brief Does a relative name of \a size bytes (no root label) put before a
+ *         domain of \a domain_size bytes make a name of at most 255 bytes? */
+static inline bool mailsrv_relative_fits(size_t size, size_t domain_size)
+{
+	return size + domain_size <= KNOT_DNAME_MAXLEN;
+}
+
+/*!
  * \brief Writes a wire-format name as text with its raw label bytes
  *        (labels joined by dots, a trailing dot; "." for the root).
  *

@@ -509,7 +509,7 @@ static void check_fit(mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
                       mailsrv_shared_info_t *info)
 {
 	size_t size = target_size(conf);
-	if (size == 0 || size + shared->max_default_size <= KNOT_DNAME_MAXLEN ||
+	if (size == 0 || mailsrv_relative_fits(size, shared->max_default_size) ||
 	    size == shared->warned_target) {
 		return;
 	}

@@ -151,13 +151,9 @@ bool mailsrv_record_parse(const char *txt, int *service, mailsrv_record_t *recor
 	}
 	mailsrv_name_t name;
 	char name_reason[MAILSRV_REASON_SIZE];
-	if (!mailsrv_name_parse(fields[4], strlen(fields[4]), &name, name_reason)) {
-		snprintf(reason, MAILSRV_REASON_SIZE, "invalid target '%.40s' (%.60s)", fields[4],
+	if (!mailsrv_target_parse(fields[4], strlen(fields[4]), &name, name_reason)) {
+		snprintf(reason, MAILSRV_REASON_SIZE, "invalid target '%.20s': %.85s", fields[4],
 		         name_reason);
-		return false;
-	}
-	if (name.size == 1 && name.absolute) {
-		snprintf(reason, MAILSRV_REASON_SIZE, "invalid target '.' (not a host name)");
 		return false;
 	}
 	record->target = mailsrv_target_new(&name);

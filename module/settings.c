@@ -30,25 +30,11 @@
 /* knotd prints err_str after the check returns. */
 static __thread char item_err[MAILSRV_ERR_SIZE];
 
-/*! \brief Parses a host name item: absolute, or relative to each domain. */
-static bool parse_host(const char *txt, mailsrv_name_t *name, char reason[MAILSRV_REASON_SIZE])
-{
-	if (!mailsrv_name_parse(txt, strlen(txt), name, reason)) {
-		return false;
-	}
-	if (name->size == 1 && name->absolute) {
-		snprintf(reason, MAILSRV_REASON_SIZE,
-		         "'.' is not a host name (use the 'unavailable' item)");
-		return false;
-	}
-
-	return true;
-}
-
 static int check_host(knotd_conf_check_args_t *args)
 {
 	mailsrv_name_t name;
-	if (!parse_host((const char *)args->data, &name, item_err)) {
+	const char *txt = (const char *)args->data;
+	if (!mailsrv_target_parse(txt, strlen(txt), &name, item_err)) {
 		args->err_str = item_err;
 		return KNOT_EINVAL;
 	}
@@ -215,7 +201,7 @@ static int read_host(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
 	}
 	mailsrv_name_t name;
 	char reason[MAILSRV_REASON_SIZE];
-	if (!parse_host(val.single.string, &name, reason)) {
+	if (!mailsrv_target_parse(val.single.string, strlen(val.single.string), &name, reason)) {
 		snprintf(err, MAILSRV_ERR_SIZE, "%s: %s", item + 1, reason);
 		return KNOT_EINVAL;
 	}

@@ -93,8 +93,9 @@ static void test_record_parse(void **state)
 		{ "imaps 65536 1 993 a.", "invalid priority '65536' (0 to 65535 or '-')" },
 		{ "imaps 1 x 993 a.", "invalid weight 'x' (0 to 65535 or '-')" },
 		{ "imaps 1 1 -5 a.", "invalid port '-5' (0 to 65535 or '-')" },
-		{ "imaps 1 1 993 a_b.", "invalid target 'a_b.' (invalid character '_')" },
-		{ "imaps 1 1 993 .", "invalid target '.' (not a host name)" },
+		{ "imaps 1 1 993 a_b.", "invalid target 'a_b.': invalid character '_'" },
+		{ "imaps 1 1 993 .", "invalid target '.': '.' is not a host name (use the "
+		  "'unavailable' item)" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_false(mailsrv_record_parse(bad[i].txt, &service, &record, reason));
