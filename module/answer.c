@@ -339,7 +339,8 @@ knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
 	}
 	bool member = found || zone->domains == MAILSRV_DOMAINS_APEX_DEFAULT;
 	if ((!member || target == &mailsrv_ancestor) && domain_size == zone->apex_size &&
-	    conf->membership != NULL && mailsrv_membership_apex(conf->membership, qdata)) {
+	    (conf->domain_apex || (conf->domain_mx != NULL &&
+	                           mailsrv_membership_apex(conf->domain_mx, qdata)))) {
 		member = true;
 		target = NULL; // The configured target.
 	}

@@ -35,8 +35,9 @@ typedef struct {
 	const mailsrv_target_t *autoconfig;   /*!< CNAME target of autoconfig.D (or NULL). */
 	const mailsrv_target_t *autodiscover; /*!< CNAME target of autodiscover.D (or NULL). */
 	const uint8_t *txt[MAILSRV_SERVICE_COUNT]; /*!< TXT rdata at the service names (or NULL). */
-	const mailsrv_membership_t *membership; /*!< Apexes that are mail domains by
-	                                             their zone's data (or NULL). */
+	bool domain_apex;                       /*!< Every zone's apex is a mail domain. */
+	const mailsrv_membership_t *domain_mx;  /*!< Apexes that are mail domains by
+	                                             their MX (or NULL). */
 	uint64_t service_lengths; /*!< Bit per length of the labels of the services
 	                               answered (mailsrv_answer_prepare()). */
 	knot_rdata_t *srv[MAILSRV_SERVICE_COUNT]; /*!< SRV rdata of each enabled service
@@ -159,7 +160,7 @@ static inline bool mailsrv_answer_may(const mailsrv_answer_conf_t *conf,
 	// Else the apex alone, which the zone has (if it is a mail domain: by
 	// the table, or by the zone's data): only names with a first label of
 	// '_tcp' or a service's, or of a configured host.
-	if (name[0] == 0 || (zone->domains == MAILSRV_DOMAINS_NONE && conf->membership == NULL)) {
+	if (name[0] == 0 || (zone->domains == MAILSRV_DOMAINS_NONE && conf->domain_mx == NULL)) {
 		return false;
 	}
 	if (name[1] != '_') {
@@ -190,9 +191,15 @@ static inline knotd_in_state_t mailsrv_answer(const mailsrv_answer_conf_t *conf,
                                               mailsrv_answered_t *answered)
 {
 	answered->action = MAILSRV_KEEP;
-	if (!mailsrv_answer_may(conf, zone, qdata->name)) {
+	// Every apex a mail domain, and none of the table's in the zone: the
+	// apex alone, with the configured target, as if listed.
+	mailsrv_answer_zone_t at = *zone;
+	if (at.domains == MAILSRV_DOMAINS_NONE && conf->domain_apex) {
+		at.domains = MAILSRV_DOMAINS_APEX_DEFAULT;
+	}
+	if (!mailsrv_answer_may(conf, &at, qdata->name)) {
 		return state;
 	}
 
-	return mailsrv_answer_name(conf, zone, state, pkt, qdata, answered);
+	return mailsrv_answer_name(conf, &at, state, pkt, qdata, answered);
 }

@@ -19,7 +19,6 @@ typedef struct {
 } host_t;
 
 struct mailsrv_membership {
-	bool apex;
 	size_t count;
 	host_t hosts[];
 };
@@ -42,11 +41,11 @@ bool mailsrv_membership_host_check(const uint8_t *host, char reason[MAILSRV_REAS
 	return mailsrv_name_is_host(&parsed, "a null MX", reason);
 }
 
-int mailsrv_membership_new(mailsrv_membership_t **out, bool apex,
-                           const uint8_t *const *hosts, size_t count)
+int mailsrv_membership_new(mailsrv_membership_t **out, const uint8_t *const *hosts,
+                           size_t count)
 {
 	*out = NULL;
-	if (!apex && count == 0) {
+	if (count == 0) {
 		return KNOT_EOK;
 	}
 	mailsrv_membership_t *membership = calloc(1, sizeof(*membership) +
@@ -54,7 +53,6 @@ int mailsrv_membership_new(mailsrv_membership_t **out, bool apex,
 	if (membership == NULL) {
 		return KNOT_ENOMEM;
 	}
-	membership->apex = apex;
 	for (size_t i = 0; i < count; i++) {
 		host_t *host = &membership->hosts[membership->count];
 		host->below = mailsrv_label_is(hosts[i], LABEL_ASTERISK);
@@ -110,9 +108,6 @@ bool mailsrv_membership_mx(const mailsrv_membership_t *membership, const knot_rr
 
 bool mailsrv_membership_apex(const mailsrv_membership_t *membership, knotd_qdata_t *qdata)
 {
-	if (membership->apex) {
-		return true;
-	}
 	knot_rrset_t mx = knotd_qdata_zone_apex_rrset(qdata, KNOT_RRTYPE_MX);
 
 	return mailsrv_membership_mx(membership, &mx);

@@ -141,7 +141,7 @@ typedef struct settings {
 	size_t key_size;
 	mailsrv_target_t *targets[MAILSRV_SERVICE_COUNT + 3]; /*!< Owned targets. */
 	uint8_t *txt[MAILSRV_SERVICE_COUNT];                   /*!< Owned TXT rdata. */
-	mailsrv_membership_t *membership;                      /*!< Owned. */
+	mailsrv_membership_t *domain_mx;                       /*!< Owned. */
 	mailsrv_sources_t *sources;                            /*!< Owned. */
 } settings_t;
 
@@ -315,14 +315,14 @@ static int read_sources(settings_t *settings, mailsrv_conf_get_f get, void *ctx)
 /*! \brief Reads the rules by which a zone's apex is a mail domain. */
 static int read_membership(settings_t *settings, mailsrv_conf_get_f get, void *ctx)
 {
-	bool apex = get(ctx, MOD_DOMAIN_APEX).single.boolean;
+	settings->pub.answer.domain_apex = get(ctx, MOD_DOMAIN_APEX).single.boolean;
 	knotd_conf_t val = get(ctx, MOD_DOMAIN_MX);
 	const uint8_t **hosts = dnames_of(&val);
 	int ret = (hosts == NULL) ? KNOT_ENOMEM :
-	          mailsrv_membership_new(&settings->membership, apex, hosts, val.count);
+	          mailsrv_membership_new(&settings->domain_mx, hosts, val.count);
 	free(hosts);
 	knotd_conf_free(&val);
-	settings->pub.answer.membership = settings->membership;
+	settings->pub.answer.domain_mx = settings->domain_mx;
 
 	return ret;
 }
@@ -338,7 +338,7 @@ static void settings_free(settings_t *settings)
 	for (size_t i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
 		free(settings->txt[i]);
 	}
-	mailsrv_membership_free(settings->membership);
+	mailsrv_membership_free(settings->domain_mx);
 	free(settings->key);
 	free(settings);
 }

@@ -32,7 +32,7 @@ typedef enum {
 	MAILSRV_DOMAINS_APEX_DEFAULT, /*!< The apex alone, with the configured target:
 	                                   nothing to look up. */
 	MAILSRV_DOMAINS_NONE,         /*!< None in the table (the apex may still be one
-	                                   by the zone's data, module/membership.h). */
+	                                   by the zone's data: domain-apex, domain-mx). */
 } mailsrv_domains_t;
 
 /*! \brief A zone apex: lower-case wire-format name. */

@@ -504,7 +504,7 @@ static mailsrv_membership_t *mx_rules(const char *const *hosts)
 		names[count] = wire[count];
 	}
 	mailsrv_membership_t *rules;
-	assert_int_equal(mailsrv_membership_new(&rules, false, names, count), KNOT_EOK);
+	assert_int_equal(mailsrv_membership_new(&rules, names, count), KNOT_EOK);
 	assert_non_null(rules);
 	return rules;
 }
@@ -522,7 +522,7 @@ static void test_membership(void **state)
 {
 	(void)state;
 	mailsrv_membership_t *none;
-	assert_int_equal(mailsrv_membership_new(&none, false, NULL, 0), KNOT_EOK);
+	assert_int_equal(mailsrv_membership_new(&none, NULL, 0), KNOT_EOK);
 	assert_null(none);
 
 	mailsrv_membership_t *rules = mx_rules((const char *[]){ "mx.provider.net.",
@@ -559,15 +559,27 @@ static void test_hook_membership(void **state)
 	fixture_t *f = *state;
 	char txt[1024];
 	f->domains = MAILSRV_DOMAINS_NONE;
-	mailsrv_membership_t *apex;
-	assert_int_equal(mailsrv_membership_new(&apex, true, NULL, 0), KNOT_EOK);
-	f->conf.membership = apex;
+	f->conf.domain_apex = true;
 	expect_apex(f, "mail.example.net.");
 	expect(f, "x.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_MISS, MAILSRV_KEEP);
-	mailsrv_membership_free(apex);
 
+	// Before the coverage check (any name may be the table's): the apex is
+	// looked up, and only a parent of a listed domain there; domain-apex
+	// makes it a mail domain with the configured target.
+	mailsrv_table_t *listed = f->table;
+	f->table = test_table((const char *[]){ "other.example.com mx", NULL });
+	f->domains = MAILSRV_DOMAINS_ANY;
+	expect(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_SRV);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_imaps._tcp.example.com. 600 10 1 993 mail.example.net.");
+	f->conf.domain_apex = false;
+	expect(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS, MAILSRV_KEEP);
+	mailsrv_table_free(f->table);
+	f->table = listed;
+
+	f->domains = MAILSRV_DOMAINS_NONE;
 	mailsrv_membership_t *rules = mx_rules((const char *[]){ "*.provider.net.", NULL });
-	f->conf.membership = rules;
+	f->conf.domain_mx = rules;
 	expect(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS, MAILSRV_KEEP);
 	knot_rrset_t mx;
 	mx_rrset(&mx, (const char *[]){ "in1.provider.net.", NULL });
@@ -581,8 +593,9 @@ static void test_hook_membership(void **state)
 	assert_string_equal(txt, "_imaps._tcp.other.example.com. 600 10 1 993 mx.other.example.com.");
 	test_zone_apex_mx(NULL);
 	knot_rdataset_clear(&mx.rrs, NULL);
-	f->conf.membership = NULL;
+	f->conf.domain_mx = NULL;
 	mailsrv_membership_free(rules);
+	rcu_barrier();
 }
 
 static void test_hook_prepared(void **state)
