@@ -25,20 +25,32 @@ struct mailsrv_membership {
 
 #define LABEL_ASTERISK	(const uint8_t *)"\x01""*"
 
-bool mailsrv_membership_host_check(const uint8_t *host, char reason[MAILSRV_REASON_SIZE])
+/*! \brief Parses a 'domain-mx' host ('*.' and a name: every host below it). */
+static bool host_parse(const uint8_t *wire, host_t *host, char reason[MAILSRV_REASON_SIZE])
 {
-	bool below = mailsrv_label_is(host, LABEL_ASTERISK);
-	const uint8_t *name = below ? host + 2 : host;
-	mailsrv_name_t parsed;
-	if (!mailsrv_name_from_wire(name, &parsed, reason)) {
+	host->below = mailsrv_label_is(wire, LABEL_ASTERISK);
+	mailsrv_name_t name;
+	if (!mailsrv_name_from_wire(host->below ? wire + 2 : wire, &name, reason)) {
 		return false;
 	}
-	if (below && parsed.size == 1) {
+	if (host->below && name.size == 1) {
 		snprintf(reason, MAILSRV_REASON_SIZE, "'*.' matches every host");
 		return false;
 	}
+	if (!mailsrv_name_is_host(&name, "a null MX", reason)) {
+		return false;
+	}
+	host->size = name.size;
+	memcpy(host->wire, name.wire, name.size);
 
-	return mailsrv_name_is_host(&parsed, "a null MX", reason);
+	return true;
+}
+
+bool mailsrv_membership_host_check(const uint8_t *host, char reason[MAILSRV_REASON_SIZE])
+{
+	host_t parsed;
+
+	return host_parse(host, &parsed, reason);
 }
 
 int mailsrv_membership_new(mailsrv_membership_t **out, const uint8_t *const *hosts,
@@ -54,16 +66,10 @@ int mailsrv_membership_new(mailsrv_membership_t **out, const uint8_t *const *hos
 		return KNOT_ENOMEM;
 	}
 	for (size_t i = 0; i < count; i++) {
-		host_t *host = &membership->hosts[membership->count];
-		host->below = mailsrv_label_is(hosts[i], LABEL_ASTERISK);
 		// The configuration check refused hosts that do not parse.
-		mailsrv_name_t name;
 		char reason[MAILSRV_REASON_SIZE];
-		if (mailsrv_name_from_wire(host->below ? hosts[i] + 2 : hosts[i], &name, reason)) {
-			host->size = name.size;
-			memcpy(host->wire, name.wire, name.size);
-			membership->count++;
-		}
+		membership->count += host_parse(hosts[i], &membership->hosts[membership->count],
+		                                reason);
 	}
 	*out = membership;
 

@@ -98,11 +98,16 @@ static double seconds_since(uint64_t start)
 	return (now_ns() - start) / 1e9;
 }
 
+/*! \brief A state per source, zero (NULL if out of memory). */
+static mailsrv_source_state_t *new_states(const mailsrv_sources_t *sources)
+{
+	return calloc(mailsrv_sources_count(sources) + 1, sizeof(mailsrv_source_state_t));
+}
+
 /*! \brief The state of every source now (NULL if out of memory). */
 static mailsrv_source_state_t *current_states(const mailsrv_sources_t *sources)
 {
-	size_t count = mailsrv_sources_count(sources);
-	mailsrv_source_state_t *states = calloc(count + 1, sizeof(*states));
+	mailsrv_source_state_t *states = new_states(sources);
 	if (states != NULL) {
 		mailsrv_sources_look(sources, states);
 	}
@@ -158,8 +163,7 @@ static int read_list(const mailsrv_list_conf_t *conf, mailsrv_list_t *list,
 
 int mailsrv_registry_check(const mailsrv_list_conf_t *conf, char err[MAILSRV_ERR_SIZE])
 {
-	mailsrv_source_state_t *states = calloc(mailsrv_sources_count(conf->sources) + 1,
-	                                        sizeof(*states));
+	mailsrv_source_state_t *states = new_states(conf->sources);
 	if (states == NULL) {
 		return KNOT_ENOMEM;
 	}
@@ -550,8 +554,7 @@ int mailsrv_registry_get(const mailsrv_list_conf_t *conf, mailsrv_shared_t **sha
 		                                                   MAILSRV_SHARED;
 		*shared = found;
 	} else if ((now = current_states(conf->sources)) == NULL ||
-	           (as_read = calloc(mailsrv_sources_count(conf->sources) + 1,
-	                             sizeof(*as_read))) == NULL) {
+	           (as_read = new_states(conf->sources)) == NULL) {
 		ret = KNOT_ENOMEM;
 	} else if (found != NULL) {
 		found->refs++;
