@@ -9,9 +9,6 @@
 
 #include "module/answer.h"
 
-#define LABEL_AUTOCONFIG	(const uint8_t *)"\x0a""autoconfig"
-#define LABEL_AUTODISCOVER	(const uint8_t *)"\x0c""autodiscover"
-
 /*! \brief Has the wire-format name \a name upper-case letters? (Label
  *         length bytes are at most 63, below 'A'.) */
 static bool has_upper(const uint8_t *name, size_t size)
@@ -46,196 +43,20 @@ static const uint8_t *lower_copy(knot_pkt_t *pkt, const uint8_t *name, size_t si
 	return copy;
 }
 
-/*! \brief mailsrv_qname_parse(), inlined into the query path. */
-static inline __attribute__((always_inline))
-bool qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
-{
-	if (qname[0] == 0) {
-		return false;
-	}
-
-	out->service = -1;
-	const uint8_t *next = qname + 1 + qname[0];
-	if (qname[1] != '_') {
-		out->kind = MAILSRV_NAME_DOMAIN;
-		out->domain = qname;
-		if (*next != 0 && mailsrv_label_is(qname, LABEL_AUTOCONFIG)) {
-			out->kind = MAILSRV_NAME_AUTOCONFIG;
-			out->domain = next;
-		} else if (*next != 0 && mailsrv_label_is(qname, LABEL_AUTODISCOVER)) {
-			out->kind = MAILSRV_NAME_AUTODISCOVER;
-			out->domain = next;
-		}
-		return true;
-	}
-
-	if (mailsrv_label_is(qname, MAILSRV_LABEL_TCP)) {
-		out->kind = MAILSRV_NAME_TCP;
-		out->domain = next;
-	} else {
-		if (!mailsrv_label_is(next, MAILSRV_LABEL_TCP)) {
-			return false;
-		}
-		out->kind = MAILSRV_NAME_SERVICE;
-		out->service = mailsrv_service_find(qname);
-		out->domain = next + 5;
-		if (out->service < 0) {
-			return false;
-		}
-	}
-
-	return out->domain[0] != 0;
-}
-
-bool mailsrv_qname_parse(const uint8_t *qname, mailsrv_qname_t *out)
-{
-	return qname_parse(qname, out);
-}
-
-/*! \brief The answer at a service name. */
-static mailsrv_action_t service_action(const mailsrv_answer_conf_t *conf,
-                                       knotd_in_state_t state, uint16_t qtype, int service)
-{
-	bool enabled = conf->services & (1U << service);
-	if (!enabled && !conf->unavailable) {
-		return MAILSRV_KEEP;
-	}
-
-	// NODATA here means the zone has the name (or a wildcard) but not the type.
-	if (qtype == KNOT_RRTYPE_SRV || qtype == KNOT_RRTYPE_ANY) {
-		return enabled ? MAILSRV_SRV : MAILSRV_UNAVAILABLE;
-	}
-	if (qtype == KNOT_RRTYPE_TXT && enabled && conf->txt[service] != NULL) {
-		return MAILSRV_TXT;
-	}
-
-	return state == KNOTD_IN_STATE_MISS ? MAILSRV_NODATA : MAILSRV_KEEP;
-}
-
-/*! \brief mailsrv_action(), inlined into the query path. */
-static inline __attribute__((always_inline))
-mailsrv_action_t action(const mailsrv_answer_conf_t *conf, knotd_in_state_t state,
-                        uint16_t qtype, const mailsrv_qname_t *qname, bool parent_only)
-{
-	switch (qname->kind) {
-	case MAILSRV_NAME_DOMAIN:
-		// D and its parents exist: empty non-terminals unless the zone has
-		// them (RFC 8020: never NXDOMAIN above an existing name).
-		return state == KNOTD_IN_STATE_MISS ? MAILSRV_NODATA : MAILSRV_KEEP;
-	case MAILSRV_NAME_TCP:
-		return (state == KNOTD_IN_STATE_MISS && !parent_only) ? MAILSRV_NODATA : MAILSRV_KEEP;
-	case MAILSRV_NAME_AUTOCONFIG:
-	case MAILSRV_NAME_AUTODISCOVER:
-		// A CNAME excludes other data: only where the zone has nothing.
-		return (state == KNOTD_IN_STATE_MISS && !parent_only) ? MAILSRV_CNAME : MAILSRV_KEEP;
-	case MAILSRV_NAME_SERVICE:
-		return parent_only ? MAILSRV_KEEP : service_action(conf, state, qtype, qname->service);
-	default:
-		return MAILSRV_KEEP;
-	}
-}
-
-mailsrv_action_t mailsrv_action(const mailsrv_answer_conf_t *conf,
-                                knotd_in_state_t state, uint16_t qtype,
-                                const mailsrv_qname_t *qname, bool parent_only)
-{
-	return action(conf, state, qtype, qname, parent_only);
-}
-
-/*! \brief Writes a target name, a relative one before \a domain. */
-static size_t write_target(uint8_t *pos, const mailsrv_target_t *target,
-                           const uint8_t *domain, size_t domain_size)
-{
-	memcpy(pos, target->wire, target->size);
-	if (!target->relative) {
-		return target->size;
-	}
-	if (!mailsrv_relative_fits(target->size, domain_size)) {
-		return 0;
-	}
-	memcpy(pos + target->size, domain, domain_size);
-
-	return target->size + domain_size;
-}
-
-size_t mailsrv_srv_rdata(uint8_t *rdata, const mailsrv_record_t *record,
-                         const mailsrv_target_t *target, const uint8_t *domain,
-                         size_t domain_size)
-{
-	if (record == NULL) {
-		memset(rdata, 0, 7); // Priority, weight, port 0; root target.
-		return 7;
-	}
-
-	knot_wire_write_u16(rdata, record->priority);
-	knot_wire_write_u16(rdata + 2, record->weight);
-	knot_wire_write_u16(rdata + 4, record->port);
-	size_t size = write_target(rdata + 6, target, domain, domain_size);
-
-	return size == 0 ? 0 : 6 + size;
-}
-
-/*! \brief Effective SRV target of a service for domains without their own. */
-static const mailsrv_target_t *default_target(const mailsrv_answer_conf_t *conf, int service)
-{
-	const mailsrv_target_t *target = conf->records[service].target;
-
-	return target != NULL ? target : conf->target;
-}
-
-int mailsrv_answer_prepare(mailsrv_answer_conf_t *conf)
-{
-	uint32_t answered = conf->services | (conf->unavailable ?
-	                                      (1U << MAILSRV_SERVICE_COUNT) - 1 : 0);
-	conf->service_lengths = 0;
-	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		if (answered & (1U << i)) {
-			conf->service_lengths |= 1ULL << mailsrv_services[i].label[0];
-		}
-	}
-
-	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		const mailsrv_target_t *target = default_target(conf, i);
-		if (!(conf->services & (1U << i)) || target->relative) {
-			continue;
-		}
-		uint8_t data[MAILSRV_RDATA_MAX];
-		size_t len = mailsrv_srv_rdata(data, &conf->records[i], target, NULL, 0);
-		conf->srv[i] = malloc(knot_rdata_size(len));
-		if (conf->srv[i] == NULL) {
-			mailsrv_answer_unprepare(conf);
-			return KNOT_ENOMEM;
-		}
-		knot_rdata_init(conf->srv[i], len, data);
-	}
-
-	return KNOT_EOK;
-}
-
-void mailsrv_answer_unprepare(mailsrv_answer_conf_t *conf)
-{
-	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		free(conf->srv[i]);
-		conf->srv[i] = NULL;
-	}
-}
-
 /*!
- * \brief Puts a record into the answer section.
+ * \brief Puts records into the answer section.
  *
- * \param rdata  Rdata that lives as long as the response: in the query's
- *               memory pool, or prepared in the module instance (knotd
- *               finishes the response inside the query's RCU read-side
- *               section, and frees a zone's modules after a grace period).
+ * \param rrs  Records that live as long as the response: in the query's
+ *             memory pool, or prepared in the settings (knotd finishes the
+ *             response inside the query's RCU read-side section, and frees a
+ *             zone's modules after a grace period).
  */
-static knotd_in_state_t put_rdata(knot_pkt_t *pkt, knotd_qdata_t *qdata, uint16_t type,
-                                  uint32_t ttl, knot_rdata_t *rdata)
+static knotd_in_state_t put_records(knot_pkt_t *pkt, knotd_qdata_t *qdata, uint16_t type,
+                                    uint32_t ttl, const knot_rdataset_t *rrs)
 {
 	knot_rrset_t rrset;
 	knot_rrset_init(&rrset, (knot_dname_t *)qdata->name, type, KNOT_CLASS_IN, ttl);
-	rrset.rrs.count = 1;
-	rrset.rrs.size = knot_rdata_size(rdata->len);
-	rrset.rrs.rdata = rdata;
+	rrset.rrs = *rrs;
 
 	// The first answer record is owned by QNAME: point at the question,
 	// which keeps the letter case of the query.
@@ -255,18 +76,36 @@ static knotd_in_state_t put_rdata(knot_pkt_t *pkt, knotd_qdata_t *qdata, uint16_
 	return KNOTD_IN_STATE_HIT;
 }
 
-/*! \brief Puts a record of \a rdata from the per-query pool. */
-static knotd_in_state_t put_rr(knotd_in_state_t state, knot_pkt_t *pkt, knotd_qdata_t *qdata,
-                               uint16_t type, uint32_t ttl, knot_rdata_t *rdata)
+/*!
+ * \brief Puts an RRset of a mail domain's template, and for ANY the
+ *        RRsets after it.
+ *
+ * \param domain  The lower-case mail domain.
+ * \param own     Its own target (or NULL).
+ */
+static knotd_in_state_t put_rrsets(knotd_in_state_t state, knot_pkt_t *pkt,
+                                   knotd_qdata_t *qdata, uint32_t ttl,
+                                   const mailsrv_node_t *node, const mailsrv_rrset_t *rrset,
+                                   bool any, const uint8_t *domain, size_t domain_size,
+                                   const mailsrv_target_t *own)
 {
-	if (rdata->len == 0) {
-		return state; // Unreachable: the list and the targets were checked.
-	}
-	if (rdata->len & 1) {
-		rdata->data[rdata->len] = 0;
+	knotd_in_state_t next = state;
+	for (; rrset != NULL; rrset = any ? mailsrv_node_next(node, rrset) : NULL) {
+		knot_rdataset_t rrs;
+		int ret = mailsrv_rrset_records(rrset, domain, domain_size, own, &pkt->mm, &rrs);
+		if (ret == KNOT_ESPACE) {
+			continue; // A name that does not fit this domain (the list says so).
+		} else if (ret != KNOT_EOK) {
+			qdata->rcode = KNOT_RCODE_SERVFAIL;
+			return KNOTD_IN_STATE_ERROR;
+		}
+		next = put_records(pkt, qdata, mailsrv_rrset_type(rrset), ttl, &rrs);
+		if (next != KNOTD_IN_STATE_HIT) {
+			break;
+		}
 	}
 
-	return put_rdata(pkt, qdata, type, ttl, rdata);
+	return next;
 }
 
 /*!
@@ -294,6 +133,13 @@ static bool table_lookup(const mailsrv_table_t *table, knot_pkt_t *pkt,
 	return true;
 }
 
+/*! \brief Is the name a mail domain D (or a parent of one) when it is no
+ *         template's? Names that begin with '_' are no host's. */
+static inline bool may_be_domain(const uint8_t *name)
+{
+	return name[0] != 0 && name[1] != '_';
+}
+
 knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
                                      const mailsrv_answer_zone_t *zone,
                                      knotd_in_state_t state, knot_pkt_t *pkt,
@@ -303,24 +149,18 @@ knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
 		return state;
 	}
 
-	mailsrv_qname_t qname;
-	if (!qname_parse(qdata->name, &qname)) {
-		return state;
-	}
-	// Without a configured host, autoconfig.D is a name like any other.
-	if ((qname.kind == MAILSRV_NAME_AUTOCONFIG && conf->autoconfig == NULL) ||
-	    (qname.kind == MAILSRV_NAME_AUTODISCOVER && conf->autodiscover == NULL)) {
-		qname.kind = MAILSRV_NAME_DOMAIN;
-		qname.domain = qdata->name;
-	}
-	if (qname.kind != MAILSRV_NAME_SERVICE && state != KNOTD_IN_STATE_MISS) {
+	// A template's name, or D itself: it and its parents exist, empty
+	// non-terminals unless the zone has them (RFC 8020: never NXDOMAIN
+	// above an existing name).
+	const uint8_t *domain = qdata->name;
+	const mailsrv_node_t *node = mailsrv_templates_find(conf->templates, qdata->name, &domain);
+	if (node == NULL && (state != KNOTD_IN_STATE_MISS || !may_be_domain(qdata->name))) {
 		return state;
 	}
 
 	// A domain above the zone apex belongs to another zone; one below it is
 	// looked up only if the zone may have such domains (a zone whose only
 	// mail domain is its apex: any other name, as in a random-name flood).
-	const uint8_t *domain = qname.domain;
 	size_t domain_size = mailsrv_name_size(domain);
 	if (domain_size < zone->apex_size ||
 	    (domain_size > zone->apex_size && zone->domains != MAILSRV_DOMAINS_ANY)) {
@@ -348,49 +188,38 @@ knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
 		return state;
 	}
 
-	uint16_t qtype = knot_pkt_qtype(qdata->query);
-	answered->action = action(conf, state, qtype, &qname, target == &mailsrv_ancestor);
-	answered->service = qname.service;
-	if (answered->action == MAILSRV_KEEP) {
+	// Below a parent of mail domains that is none itself: nothing.
+	if (node != NULL && target == &mailsrv_ancestor) {
 		return state;
 	}
-	if (answered->action == MAILSRV_NODATA) {
+	uint16_t qtype = knot_pkt_qtype(qdata->query);
+	const mailsrv_rrset_t *rrset = (node != NULL) ? mailsrv_node_rrset(node, qtype) : NULL;
+	// A CNAME excludes other data: only where the zone has nothing.
+	if (rrset != NULL && mailsrv_rrset_type(rrset) == KNOT_RRTYPE_CNAME &&
+	    state != KNOTD_IN_STATE_MISS) {
+		return state;
+	}
+	if (rrset == NULL) {
+		// NODATA here means the zone has the name (or a wildcard).
+		if (state != KNOTD_IN_STATE_MISS) {
+			return state;
+		}
+		answered->action = MAILSRV_NODATA;
 		qdata->rcode = KNOT_RCODE_NOERROR;
 		return KNOTD_IN_STATE_NODATA;
-	}
-	if (answered->action == MAILSRV_SRV && target == NULL && conf->srv[qname.service] != NULL) {
-		return put_rdata(pkt, qdata, KNOT_RRTYPE_SRV, conf->ttl, conf->srv[qname.service]);
 	}
 
 	// Names written into records are lower case, also an apex not looked up.
 	if (!found) {
 		domain = lower_copy(pkt, domain, domain_size);
+		if (domain == NULL) {
+			qdata->rcode = KNOT_RCODE_SERVFAIL;
+			return KNOTD_IN_STATE_ERROR;
+		}
 	}
+	answered->action = MAILSRV_RECORDS;
+	answered->counter = mailsrv_rrset_counter(rrset);
 
-	// The record must live as long as the packet: the per-query pool.
-	knot_rdata_t *rdata = pkt->mm.alloc(pkt->mm.ctx, knot_rdata_size(MAILSRV_RDATA_MAX));
-	if (rdata == NULL || domain == NULL) {
-		qdata->rcode = KNOT_RCODE_SERVFAIL;
-		return KNOTD_IN_STATE_ERROR;
-	}
-	const mailsrv_record_t *record;
-	switch (answered->action) {
-	case MAILSRV_SRV:
-		// Targets: the domain's own, else the service's, else the configured.
-		record = &conf->records[qname.service];
-		target = (target != NULL) ? target : default_target(conf, qname.service);
-		rdata->len = mailsrv_srv_rdata(rdata->data, record, target, domain, domain_size);
-		return put_rr(state, pkt, qdata, KNOT_RRTYPE_SRV, conf->ttl, rdata);
-	case MAILSRV_UNAVAILABLE:
-		rdata->len = mailsrv_srv_rdata(rdata->data, NULL, NULL, domain, domain_size);
-		return put_rr(state, pkt, qdata, KNOT_RRTYPE_SRV, conf->ttl, rdata);
-	case MAILSRV_TXT:
-		rdata->len = 1 + conf->txt[qname.service][0];
-		memcpy(rdata->data, conf->txt[qname.service], rdata->len);
-		return put_rr(state, pkt, qdata, KNOT_RRTYPE_TXT, conf->ttl, rdata);
-	default: // MAILSRV_CNAME
-		target = (qname.kind == MAILSRV_NAME_AUTOCONFIG) ? conf->autoconfig : conf->autodiscover;
-		rdata->len = write_target(rdata->data, target, domain, domain_size);
-		return put_rr(state, pkt, qdata, KNOT_RRTYPE_CNAME, conf->ttl, rdata);
-	}
+	return put_rrsets(state, pkt, qdata, conf->ttl, node, rrset, qtype == KNOT_RRTYPE_ANY,
+	                  domain, domain_size, target);
 }

@@ -2,11 +2,13 @@
  *  SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "module/counters.h"
+#include "module/services.h"
 
 /*! \brief Values of the list counter. */
 enum {
@@ -34,15 +36,58 @@ static char *service_to_str(uint32_t idx, uint32_t count)
 	return strdup(mailsrv_services[idx].name);
 }
 
-/*!
- * \brief Indexes of a per-service counter for the services in \a bits: up to
- *        the last one (the callback gets no context to map fewer), and at
- *        least two, as knotd prints no index names for a single value.
- */
-static uint32_t service_indexes(uint32_t bits)
+/*! \brief Record types counted, in the order first seen (a counter's index),
+ *         and their lock; the last index counts every other type. */
+#define TYPES_MAX	64
+static uint16_t types[TYPES_MAX];
+static unsigned types_count;
+static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
+
+uint16_t mailsrv_counters_type(uint16_t type)
 {
-	uint32_t count = 32 - __builtin_clz(bits);
+	pthread_mutex_lock(&types_lock);
+	unsigned i = 0;
+	while (i < types_count && types[i] != type) {
+		i++;
+	}
+	if (i == types_count && i < TYPES_MAX - 1) {
+		types[types_count++] = type;
+	}
+	pthread_mutex_unlock(&types_lock);
+
+	return MAILSRV_COUNTER(MAILSRV_CTR_RECORD, i);
+}
+
+static char *type_to_str(uint32_t idx, uint32_t count)
+{
+	(void)count;
+	pthread_mutex_lock(&types_lock);
+	char name[16] = "other";
+	if (idx < types_count) {
+		knot_rrtype_to_string(types[idx], name, sizeof(name));
+	}
+	pthread_mutex_unlock(&types_lock);
+
+	return strdup(name);
+}
+
+/*!
+ * \brief Indexes of a counter for the indexes in \a bits: up to the last one
+ *        (the callback gets no context to map fewer), and at least two, as
+ *        knotd prints no index names for a single value.
+ */
+static uint32_t indexes(uint64_t bits)
+{
+	uint32_t count = 64 - __builtin_clzll(bits);
 	return count < 2 ? 2 : count;
+}
+
+/*! \brief Notes an RRset's counter (mailsrv_templates_each()). */
+static void note_counter(const mailsrv_rrset_t *rrset, void *ctx)
+{
+	uint64_t *counted = ctx;
+	uint16_t counter = mailsrv_rrset_counter(rrset);
+	counted[counter >> 8] |= 1ULL << (counter & 0xff);
 }
 
 int mailsrv_counters_init(mailsrv_counters_t *counters, knotd_mod_t *mod,
@@ -53,36 +98,32 @@ int mailsrv_counters_init(mailsrv_counters_t *counters, knotd_mod_t *mod,
 		return KNOT_EOK;
 	}
 
-	const mailsrv_answer_conf_t *conf = &settings->answer;
-	uint32_t all = (1U << MAILSRV_SERVICE_COUNT) - 1, with_txt = 0;
-	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		with_txt |= (conf->txt[i] != NULL) ? 1U << i : 0;
-	}
+	uint64_t counted[MAILSRV_CTR_KINDS] = { [MAILSRV_CTR_NODATA] = 1,
+	                                        [MAILSRV_CTR_LIST] = 1 };
+	mailsrv_templates_each(settings->answer.templates, note_counter, counted);
 	const struct {
 		const char *name;
-		uint32_t services; /*!< Per-service counter: its services, else 0. */
-		bool used;
+		char *(*idx_to_str)(uint32_t, uint32_t); /*!< Names of the indexes, or NULL. */
 	} kinds[MAILSRV_CTR_KINDS] = {
-		[MAILSRV_CTR_SRV] = { "srv", conf->services, conf->services != 0 },
-		[MAILSRV_CTR_UNAVAILABLE] = { "unavailable", all & ~conf->services,
-		                              conf->unavailable && (all & ~conf->services) != 0 },
-		[MAILSRV_CTR_NODATA] = { "nodata", 0, true },
-		[MAILSRV_CTR_CNAME] = { "cname", 0, conf->autoconfig != NULL ||
-		                                    conf->autodiscover != NULL },
-		[MAILSRV_CTR_TXT] = { "txt", with_txt, with_txt != 0 },
-		[MAILSRV_CTR_LIST] = { "list", 0, true },
+		[MAILSRV_CTR_SRV] = { "srv", service_to_str },
+		[MAILSRV_CTR_UNAVAILABLE] = { "unavailable", service_to_str },
+		[MAILSRV_CTR_NODATA] = { "nodata", NULL },
+		[MAILSRV_CTR_CNAME] = { "cname", NULL },
+		[MAILSRV_CTR_TXT] = { "txt", service_to_str },
+		[MAILSRV_CTR_RECORD] = { "record", type_to_str },
+		[MAILSRV_CTR_LIST] = { "list", list_value_to_str },
 	};
 
 	int next = 0;
 	for (int kind = 0; kind < MAILSRV_CTR_KINDS; kind++) {
-		if (!kinds[kind].used) {
+		if (counted[kind] == 0) {
 			continue;
 		}
 		int ret = (kind == MAILSRV_CTR_LIST) ?
 		          knotd_mod_stats_add(mod, kinds[kind].name, LIST_VALUES, list_value_to_str) :
-		          (kinds[kind].services != 0) ?
-		          knotd_mod_stats_add(mod, kinds[kind].name,
-		                              service_indexes(kinds[kind].services), service_to_str) :
+		          (kinds[kind].idx_to_str != NULL) ?
+		          knotd_mod_stats_add(mod, kinds[kind].name, indexes(counted[kind]),
+		                              kinds[kind].idx_to_str) :
 		          knotd_mod_stats_add(mod, kinds[kind].name, 1, NULL);
 		if (ret != KNOT_EOK) {
 			return ret;
@@ -96,33 +137,16 @@ int mailsrv_counters_init(mailsrv_counters_t *counters, knotd_mod_t *mod,
 void mailsrv_counters_count(const mailsrv_counters_t *counters, knotd_mod_t *mod,
                             unsigned thread, const mailsrv_answered_t *answered)
 {
-	int kind, idx = answered->service;
-	switch (answered->action) {
-	case MAILSRV_SRV:
-		kind = MAILSRV_CTR_SRV;
-		break;
-	case MAILSRV_UNAVAILABLE:
-		kind = MAILSRV_CTR_UNAVAILABLE;
-		break;
-	case MAILSRV_NODATA:
-		kind = MAILSRV_CTR_NODATA;
-		idx = 0;
-		break;
-	case MAILSRV_CNAME:
-		kind = MAILSRV_CTR_CNAME;
-		idx = 0;
-		break;
-	case MAILSRV_TXT:
-		kind = MAILSRV_CTR_TXT;
-		break;
-	default:
+	if (answered->action == MAILSRV_KEEP) {
 		return;
 	}
-	if (counters->index[kind] >= 0) {
-		knotd_mod_stats_incr(mod, thread, counters->index[kind], idx, 1);
+	uint16_t counter = (answered->action == MAILSRV_NODATA) ?
+	                   MAILSRV_COUNTER(MAILSRV_CTR_NODATA, 0) : answered->counter;
+	int index = counters->index[counter >> 8];
+	if (index >= 0) {
+		knotd_mod_stats_incr(mod, thread, index, counter & 0xff, 1);
 	}
 }
-
 void mailsrv_counters_list(const mailsrv_counters_t *counters, knotd_mod_t *mod,
                            const mailsrv_list_status_t *status)
 {

@@ -30,9 +30,20 @@ enum {
 	MAILSRV_CTR_NODATA,       /*!< NODATA answers (_tcp.D, D, other types). */
 	MAILSRV_CTR_CNAME,        /*!< autoconfig.D and autodiscover.D CNAME answers. */
 	MAILSRV_CTR_TXT,          /*!< TXT answers (context paths), per service. */
+	MAILSRV_CTR_RECORD,       /*!< Answers of 'record' templates, per type. */
 	MAILSRV_CTR_LIST,         /*!< The state of the domain list (values, not counts). */
 	MAILSRV_CTR_KINDS
 };
+
+/*! \brief The counter of an answer: a kind, and an index within it. */
+#define MAILSRV_COUNTER(kind, index)	((uint16_t)((kind) << 8 | (index)))
+
+/*!
+ * \brief The counter of the answers of 'record' templates of a type: a
+ *        process-wide index per type, named by the type in knotc (knotd asks
+ *        a counter's index names without the instance).
+ */
+uint16_t mailsrv_counters_type(uint16_t type);
 
 /*! \brief knotd's index of each kind of counter of a zone (-1: none). */
 typedef struct {

@@ -727,10 +727,10 @@ int mailsrv_list_add_ancestors(mailsrv_list_t *list)
 	return KNOT_EOK;
 }
 
-int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t *target,
+int mailsrv_list_check_target(const mailsrv_list_t *list, size_t size,
                               char err[MAILSRV_ERR_SIZE])
 {
-	if (!target->relative) {
+	if (size == 0) {
 		return KNOT_EOK;
 	}
 
@@ -738,7 +738,7 @@ int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t
 		const mailsrv_list_entry_t *entry = &list->entries[i];
 		const uint8_t *name = mailsrv_list_name(list, entry);
 		if (entry->target != 0 ||   // Own target, or a parent only.
-		    mailsrv_relative_fits(target->size, knot_dname_size(name))) {
+		    mailsrv_relative_fits(size, knot_dname_size(name))) {
 			continue;
 		}
 		char txt[KNOT_DNAME_TXT_MAXLEN + 1];

@@ -152,11 +152,11 @@ mailsrv_target_t **mailsrv_list_take_targets(mailsrv_list_t *list, size_t *count
 int mailsrv_list_add_ancestors(mailsrv_list_t *list);
 
 /*!
- * \brief Checks that a relative configured (or per-service) target fits
- *        every domain that uses it: those without their own target (names
- *        of at most 255 bytes).
+ * \brief Checks that a relative name of \a size bytes (the records' longest)
+ *        fits before every domain without its own target (names of at most
+ *        255 bytes).
  *
  * \return KNOT_EOK, or KNOT_EINVAL with \a err naming the domain.
  */
-int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_target_t *target,
+int mailsrv_list_check_target(const mailsrv_list_t *list, size_t size,
                               char err[MAILSRV_ERR_SIZE]);

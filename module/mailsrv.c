@@ -89,7 +89,7 @@ int mailsrv_conf_check(knotd_conf_check_args_t *args)
 	}
 	if (ret == KNOT_EOK && is_conf_check()) {
 		mailsrv_list_conf_t conf = { .sources = settings->sources,
-		                             .target = settings->longest_relative };
+		                             .relative = settings->longest_relative };
 		ret = mailsrv_registry_check(&conf, check_err);
 		if (ret != KNOT_EOK && ret != KNOT_ENOMEM && is_service_start()) {
 			fprintf(stderr, "warning: mod-mailsrv[%.*s]: domain list refused (%s), "
@@ -300,7 +300,7 @@ static int load_table(knotd_mod_t *mod, mailsrv_instance_t *inst)
 	const mailsrv_settings_t *settings = inst->settings;
 	mailsrv_list_conf_t conf = {
 		.sources = settings->sources,
-		.target = settings->longest_relative,
+		.relative = settings->longest_relative,
 		.removal_limit = settings->removal_limit,
 		.storage = storage_dir,
 		.storage_ctx = mod,

@@ -31,8 +31,8 @@ struct mailsrv_shared {
 	size_t max_default_size;       /*!< Longest domain without its own target. */
 	mailsrv_source_state_t *failed; /*!< Sources as refused last (or NULL). */
 	unsigned failed_limit;         /*!< The removal limit they were refused with, */
-	size_t failed_target;          /*!< and the target size (target_size()). */
-	size_t warned_target;          /*!< target_size() last warned about (unfit). */
+	size_t failed_target;          /*!< and the target size (conf->relative). */
+	size_t warned_target;          /*!< conf->relative last warned about (unfit). */
 	char *snapshot;                /*!< Path of the snapshot (or NULL). */
 	mailsrv_list_status_t status;
 	struct cds_list_head zones;    /*!< Zones that use the table (mailsrv_zone_t). */
@@ -43,7 +43,7 @@ struct mailsrv_shared {
 	uint64_t looked_at;            /*!< When a load() last looked at the files, */
 	unsigned long looked_epoch;    /*!< for this configuration epoch, */
 	unsigned looked_limit;         /*!< this removal limit */
-	size_t looked_target;          /*!< and target size (target_size()). */
+	size_t looked_target;          /*!< and target size (conf->relative). */
 	mailsrv_coverage_t reported;   /*!< The last coverage logged. */
 };
 
@@ -135,8 +135,8 @@ static int read_list(const mailsrv_list_conf_t *conf, mailsrv_list_t *list,
 	for (;;) {
 		mailsrv_list_clear(list);
 		int ret = mailsrv_sources_read(conf->sources, list, states, err);
-		if (ret == KNOT_EOK && conf->target != NULL) {
-			ret = mailsrv_list_check_target(list, conf->target, err);
+		if (ret == KNOT_EOK) {
+			ret = mailsrv_list_check_target(list, conf->relative, err);
 		}
 		size_t which = 0;
 		uint64_t wait = (ret == KNOT_EBUSY) ? RETRY_NS :
@@ -204,12 +204,6 @@ static void shared_set_status(mailsrv_shared_t *shared, uint64_t read_at, uint64
 	}
 }
 
-/*! \brief The size of the relative target that domains must fit (0: none). */
-static size_t target_size(const mailsrv_list_conf_t *conf)
-{
-	return (conf->target != NULL && conf->target->relative) ? conf->target->size : 0;
-}
-
 /*!
  * \brief Records refused sources: not read (nor reported) again while they,
  *        the removal limit and the target are unchanged.
@@ -220,7 +214,7 @@ static void shared_refused(mailsrv_shared_t *shared, mailsrv_source_state_t **no
 	free(shared->failed);
 	shared->failed = *now;
 	shared->failed_limit = conf->removal_limit;
-	shared->failed_target = target_size(conf);
+	shared->failed_target = conf->relative;
 	*now = NULL;
 	uint64_t since = shared->status.stale_since;
 	shared_set_status(shared, shared->status.read_at, since != 0 ? since : unix_now());
@@ -477,7 +471,7 @@ static void shared_refresh(mailsrv_shared_t *shared, const mailsrv_list_conf_t *
 		return;
 	}
 	if (shared->failed != NULL && shared->failed_limit == conf->removal_limit &&
-	    shared->failed_target == target_size(conf) &&
+	    shared->failed_target == conf->relative &&
 	    !mailsrv_sources_changed(conf->sources, shared->failed, *now)) {
 		info->outcome = MAILSRV_KEPT_AGAIN;
 		return;
@@ -512,7 +506,7 @@ static void shared_refresh(mailsrv_shared_t *shared, const mailsrv_list_conf_t *
 static void check_fit(mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
                       mailsrv_shared_info_t *info)
 {
-	size_t size = target_size(conf);
+	size_t size = conf->relative;
 	if (size == 0 || mailsrv_relative_fits(size, shared->max_default_size) ||
 	    size == shared->warned_target) {
 		return;
@@ -530,7 +524,7 @@ static bool looked_just_now(const mailsrv_shared_t *shared, const mailsrv_list_c
 	return now_ns() - shared->looked_at < LOOK_SHARED_NS &&
 	       shared->looked_epoch == conf->epoch &&
 	       shared->looked_limit == conf->removal_limit &&
-	       shared->looked_target == target_size(conf);
+	       shared->looked_target == conf->relative;
 }
 
 int mailsrv_registry_get(const mailsrv_list_conf_t *conf, mailsrv_shared_t **shared,
@@ -567,7 +561,7 @@ int mailsrv_registry_get(const mailsrv_list_conf_t *conf, mailsrv_shared_t **sha
 		(*shared)->looked_at = now_ns();
 		(*shared)->looked_epoch = conf->epoch;
 		(*shared)->looked_limit = conf->removal_limit;
-		(*shared)->looked_target = target_size(conf);
+		(*shared)->looked_target = conf->relative;
 		check_fit(*shared, conf, info);
 	}
 

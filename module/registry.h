@@ -72,8 +72,9 @@ typedef struct {
 /*! \brief Where a list comes from and what it must meet. */
 typedef struct {
 	const mailsrv_sources_t *sources;
-	const mailsrv_target_t *target; /*!< The longest relative configured target: it
-	                                     must fit every domain without its own (or NULL). */
+	size_t relative;                /*!< Size of the longest relative name the records
+	                                     put before a domain: it must fit every domain
+	                                     without its own target (0: none). */
 	unsigned removal_limit;         /*!< Percent of a list a change may remove. */
 	/*! knotd's storage: snapshots go below it (NULL: none); asked only when a
 	    table is built (a configuration read costs every zone). */

@@ -55,43 +55,6 @@ uint32_t mailsrv_services_default(void)
 	return mask;
 }
 
-/*! \brief The services by the length of their label (a bit per catalog
- *         index): most labels that are no service's leave after one look. */
-static uint16_t by_length[64];
-_Static_assert(MAILSRV_SERVICE_COUNT <= 16, "a bit per service in by_length");
-
-__attribute__((constructor))
-static void index_by_length(void)
-{
-	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		by_length[mailsrv_services[i].label[0]] |= 1U << i;
-	}
-}
-
-/*! \brief The service of a label among those in \a set (not inlined: a label
- *         of no service's length needs no stack frame). */
-__attribute__((noinline))
-static int find_among(const uint8_t *label, unsigned set)
-{
-	for (; set != 0; set &= set - 1) {
-		int i = __builtin_ctz(set);
-		if (mailsrv_label_is(label, mailsrv_services[i].label)) {
-			return i;
-		}
-	}
-
-	return -1;
-}
-
-int mailsrv_service_find(const uint8_t *label)
-{
-	// On the query path: compare in place, no lower-case copy. A label is at
-	// most 63 bytes long; the mask only keeps a wrong one inside the index.
-	unsigned set = by_length[label[0] & 63];
-
-	return set != 0 ? find_among(label, set) : -1;
-}
-
 mailsrv_record_t mailsrv_service_record(int index)
 {
 	const mailsrv_service_t *svc = &mailsrv_services[index];
@@ -159,4 +122,41 @@ bool mailsrv_record_parse(const char *txt, int *service, mailsrv_record_t *recor
 	record->target = mailsrv_target_new(&name);
 
 	return record->target != NULL;
+}
+
+size_t mailsrv_service_owner(int service, uint8_t owner[KNOT_DNAME_MAXLEN])
+{
+	const uint8_t *label = mailsrv_services[service].label;
+	memcpy(owner, label, 1 + label[0]);
+	memcpy(owner + 1 + label[0], "\x04""_tcp", 5);
+
+	return 1 + label[0] + 5;
+}
+
+int mailsrv_services_add(mailsrv_templates_t *templates, const mailsrv_services_conf_t *conf,
+                         char reason[MAILSRV_REASON_SIZE])
+{
+	int ret = KNOT_EOK;
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT && ret == KNOT_EOK; i++) {
+		uint8_t owner[KNOT_DNAME_MAXLEN];
+		size_t size = mailsrv_service_owner(i, owner);
+		uint8_t rdata[6 + KNOT_DNAME_MAXLEN + MAILSRV_TEMPLATE_ORIGIN_SIZE] = { 0 };
+		const mailsrv_record_t *record = &conf->records[i];
+		if (conf->enabled & (1U << i)) {
+			knot_wire_write_u16(rdata, record->priority);
+			knot_wire_write_u16(rdata + 2, record->weight);
+			knot_wire_write_u16(rdata + 4, record->port);
+			size_t len = 6 + mailsrv_templates_write_target(rdata + 6, record->target != NULL ?
+			                                                record->target : conf->target);
+			ret = mailsrv_templates_add(templates, owner, size, KNOT_RRTYPE_SRV, rdata, len,
+			                            MAILSRV_TEMPLATE_OWN_TARGET,
+			                            conf->srv_counter << 8 | i, reason);
+		} else if (conf->unavailable) {
+			// Priority, weight, port 0; the root ("decidedly not available").
+			ret = mailsrv_templates_add(templates, owner, size, KNOT_RRTYPE_SRV, rdata, 7, 0,
+			                            conf->unavailable_counter << 8 | i, reason);
+		}
+	}
+
+	return ret;
 }

@@ -17,6 +17,7 @@
 #include <libknot/lookup.h>
 
 #include "module/name.h"
+#include "module/templates.h"
 
 /*! \brief One service: owner label and the default SRV record fields. */
 typedef struct {
@@ -46,15 +47,6 @@ extern const knot_lookup_t mailsrv_service_names[MAILSRV_SERVICE_COUNT + 1];
 /*! \brief Bit mask of the services that are on by default. */
 uint32_t mailsrv_services_default(void);
 
-/*!
- * \brief Finds the service whose owner label is \a label (any letter case).
- *
- * \param label  Wire-format label (length byte first).
- *
- * \return Service index, or -1 if the label names no service.
- */
-int mailsrv_service_find(const uint8_t *label);
-
 /*! \brief The SRV record a configuration gives a service. */
 typedef struct {
 	uint16_t priority;
@@ -80,3 +72,29 @@ mailsrv_record_t mailsrv_service_record(int index);
  */
 bool mailsrv_record_parse(const char *txt, int *service, mailsrv_record_t *record,
                           char reason[MAILSRV_REASON_SIZE]);
+
+/*! \brief Writes the owner _svc._tcp of a service (relative labels).
+ *
+ * \return Its size. */
+size_t mailsrv_service_owner(int service, uint8_t owner[KNOT_DNAME_MAXLEN]);
+
+/*! \brief The services of a configuration and their records. */
+typedef struct {
+	uint32_t enabled;      /*!< Bit per catalog index. */
+	bool unavailable;      /*!< 'SRV 0 0 0 .' for the others. */
+	const mailsrv_record_t *records;  /*!< Per catalog index. */
+	const mailsrv_target_t *target;   /*!< The configured target. */
+	uint8_t srv_counter;          /*!< Counter kind of the SRV answers... */
+	uint8_t unavailable_counter;  /*!< ...and of 'SRV 0 0 0 .' (index: the service). */
+} mailsrv_services_conf_t;
+
+/*!
+ * \brief Adds the SRV record templates of the services answered: each
+ *        enabled one's (its record; the domain's own target first, else the
+ *        record's, else the configured one), and 'SRV 0 0 0 .' for the others
+ *        with 'unavailable'.
+ *
+ * \return KNOT_EOK, KNOT_EINVAL (with \a reason), KNOT_ENOMEM.
+ */
+int mailsrv_services_add(mailsrv_templates_t *templates, const mailsrv_services_conf_t *conf,
+                         char reason[MAILSRV_REASON_SIZE]);

@@ -9,7 +9,10 @@
 
 #include <urcu/compiler.h>
 
+#include "module/counters.h"
+#include "module/services.h"
 #include "module/settings.h"
+#include "module/template_text.h"
 
 #define MOD_TARGET		"\x06""target"
 #define MOD_DOMAIN		"\x06""domain"
@@ -26,6 +29,7 @@
 #define MOD_STATISTICS		"\x0a""statistics"
 #define MOD_DOMAIN_APEX		"\x0b""domain-apex"
 #define MOD_DOMAIN_MX		"\x09""domain-mx"
+#define MOD_RECORD		"\x06""record"
 
 /* knotd prints err_str after the check returns. */
 static __thread char item_err[MAILSRV_ERR_SIZE];
@@ -78,7 +82,7 @@ static int check_domain_file(knotd_conf_check_args_t *args)
 	return KNOT_EOK;
 }
 
-static int check_record(knotd_conf_check_args_t *args)
+static int check_service_record(knotd_conf_check_args_t *args)
 {
 	int service;
 	mailsrv_record_t record;
@@ -89,6 +93,23 @@ static int check_record(knotd_conf_check_args_t *args)
 	free(record.target);
 
 	return KNOT_EOK;
+}
+
+/*! \brief A record template alone (the settings check it beside the others). */
+static int check_record(knotd_conf_check_args_t *args)
+{
+	mailsrv_templates_t *templates = mailsrv_templates_new();
+	if (templates == NULL) {
+		return KNOT_ENOMEM;
+	}
+	int ret = mailsrv_template_text_add(templates, (const char *)args->data,
+	                                    mailsrv_counters_type, item_err);
+	mailsrv_templates_free(templates);
+	if (ret == KNOT_EINVAL) {
+		args->err_str = item_err;
+	}
+
+	return ret;
 }
 
 /*! \brief The longest "path=..." that fits a TXT character-string. */
@@ -122,11 +143,12 @@ const yp_item_t mailsrv_schema[] = {
 	{ MOD_TTL,            YP_TINT,   YP_VINT = { 0, INT32_MAX, 3600, YP_STIME } },
 	{ MOD_SERVICE,        YP_TOPT,   YP_VOPT = { mailsrv_service_names, 0 }, YP_FMULTI },
 	{ MOD_UNAVAILABLE,    YP_TBOOL,  YP_VBOOL = { false } },
-	{ MOD_SERVICE_RECORD, YP_TSTR,   YP_VNONE, YP_FMULTI, { check_record } },
+	{ MOD_SERVICE_RECORD, YP_TSTR,   YP_VNONE, YP_FMULTI, { check_service_record } },
 	{ MOD_AUTOCONFIG,     YP_TSTR,   YP_VNONE, YP_FNONE, { check_host } },
 	{ MOD_AUTODISCOVER,   YP_TSTR,   YP_VNONE, YP_FNONE, { check_host } },
 	{ MOD_CALDAV_PATH,    YP_TSTR,   YP_VNONE, YP_FNONE, { check_path } },
 	{ MOD_CARDDAV_PATH,   YP_TSTR,   YP_VNONE, YP_FNONE, { check_path } },
+	{ MOD_RECORD,         YP_TSTR,   YP_VNONE, YP_FMULTI, { check_record } },
 	{ MOD_REMOVAL_LIMIT,  YP_TINT,   YP_VINT = { 0, 100, 50 } },
 	{ MOD_STATISTICS,     YP_TBOOL,  YP_VBOOL = { false } },
 	{ NULL }
@@ -139,10 +161,10 @@ typedef struct settings {
 	unsigned refs;
 	uint8_t *key;  /*!< The section's values (section_key()). */
 	size_t key_size;
-	mailsrv_target_t *targets[MAILSRV_SERVICE_COUNT + 3]; /*!< Owned targets. */
-	uint8_t *txt[MAILSRV_SERVICE_COUNT];                   /*!< Owned TXT rdata. */
-	mailsrv_membership_t *domain_mx;                       /*!< Owned. */
-	mailsrv_sources_t *sources;                            /*!< Owned. */
+	mailsrv_templates_t *templates;  /*!< Owned. */
+	uint32_t services;               /*!< Enabled services, bit per catalog index. */
+	mailsrv_membership_t *domain_mx; /*!< Owned. */
+	mailsrv_sources_t *sources;      /*!< Owned. */
 } settings_t;
 
 /*! \brief The settings of a section id, expected or known. */
@@ -161,38 +183,9 @@ static section_t *sections;
 static unsigned long checks; /*!< Checks run (atomic). */
 static pthread_mutex_t settings_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/*!
- * \brief Keeps a target owned by the settings; tracks the longest relative SRV
- *        target (a relative CNAME host is checked when answering: it replaces
- *        the label 'autoconfig', so short ones always fit).
- */
-static mailsrv_target_t *own_target(settings_t *settings, const mailsrv_name_t *name,
-                                    mailsrv_target_t *target, bool srv)
-{
-	if (target == NULL && (target = mailsrv_target_new(name)) == NULL) {
-		return NULL;
-	}
-	size_t i = 0;
-	while (settings->targets[i] != NULL) {
-		i++;
-	}
-	settings->targets[i] = target;
-	const mailsrv_target_t **longest = &settings->pub.longest_relative;
-	if (srv && target->relative && (*longest == NULL || target->size > (*longest)->size)) {
-		*longest = target;
-	}
-
-	return target;
-}
-
-/*!
- * \brief Reads an optional host item into a target (NULL if absent).
- *
- * \param srv  The host is an SRV target (not a CNAME's).
- */
-static int read_host(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
-                     const yp_name_t *item, bool srv, const mailsrv_target_t **target,
-                     char err[MAILSRV_ERR_SIZE])
+/*! \brief Reads an optional host item (NULL if absent; free() it). */
+static int read_host(mailsrv_conf_get_f get, void *ctx, const yp_name_t *item,
+                     mailsrv_target_t **target, char err[MAILSRV_ERR_SIZE])
 {
 	knotd_conf_t val = get(ctx, item);
 	*target = NULL;
@@ -205,18 +198,32 @@ static int read_host(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
 		snprintf(err, MAILSRV_ERR_SIZE, "%s: %s", item + 1, reason);
 		return KNOT_EINVAL;
 	}
-	*target = own_target(settings, &name, NULL, srv);
+	*target = mailsrv_target_new(&name);
 
 	return *target != NULL ? KNOT_EOK : KNOT_ENOMEM;
 }
 
-/*! \brief Reads the service records ('service-record' items). */
-static int read_records(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
-                        char err[MAILSRV_ERR_SIZE])
+/*! \brief Adds one of the module's own templates (the item's shorthands). */
+static int add_template(settings_t *settings, const uint8_t *owner, size_t size,
+                        uint16_t type, const uint8_t *rdata, size_t len, unsigned flags,
+                        uint16_t counter, char err[MAILSRV_ERR_SIZE])
 {
-	mailsrv_answer_conf_t *answer = &settings->pub.answer;
+	char reason[MAILSRV_REASON_SIZE];
+	int ret = mailsrv_templates_add(settings->templates, owner, size, type, rdata, len,
+	                                flags, counter, reason);
+	if (ret == KNOT_EINVAL) {
+		snprintf(err, MAILSRV_ERR_SIZE, "%s", reason);
+	}
+
+	return ret;
+}
+
+/*! \brief Reads the service records ('service-record' items). */
+static int read_records(uint32_t services, mailsrv_record_t records[MAILSRV_SERVICE_COUNT],
+                        mailsrv_conf_get_f get, void *ctx, char err[MAILSRV_ERR_SIZE])
+{
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		answer->records[i] = mailsrv_service_record(i);
+		records[i] = mailsrv_service_record(i);
 	}
 
 	knotd_conf_t val = get(ctx, MOD_SERVICE_RECORD);
@@ -230,7 +237,7 @@ static int read_records(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
 			snprintf(err, MAILSRV_ERR_SIZE, "service-record '%.100s': %s",
 			         val.multi[i].string, reason);
 			ret = KNOT_EINVAL;
-		} else if (seen & (1U << service) || !(answer->services & (1U << service))) {
+		} else if (seen & (1U << service) || !(services & (1U << service))) {
 			snprintf(err, MAILSRV_ERR_SIZE, "service-record '%.100s': %s",
 			         val.multi[i].string, (seen & (1U << service)) ?
 			         "a second record for the service" : "the service is not in 'service'");
@@ -238,16 +245,79 @@ static int read_records(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
 			ret = KNOT_EINVAL;
 		} else {
 			seen |= 1U << service;
-			if (record.target != NULL && own_target(settings, NULL, record.target, true) == NULL) {
-				free(record.target);
-				ret = KNOT_ENOMEM;
-			}
-			answer->records[service] = record;
+			records[service] = record;
 		}
 	}
 	knotd_conf_free(&val);
 
 	return ret;
+}
+
+/*! \brief Reads the services and their records into templates. */
+static int read_services(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
+                         char err[MAILSRV_ERR_SIZE])
+{
+	mailsrv_target_t *target;
+	if (get(ctx, MOD_TARGET).count == 0) {
+		snprintf(err, MAILSRV_ERR_SIZE, "no target specified");
+		return KNOT_EINVAL;
+	}
+	int ret = read_host(get, ctx, MOD_TARGET, &target, err);
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+
+	knotd_conf_t val = get(ctx, MOD_SERVICE);
+	uint32_t services = (val.count == 0) ? mailsrv_services_default() : 0;
+	for (size_t i = 0; i < val.count; i++) {
+		services |= 1U << val.multi[i].option;
+	}
+	knotd_conf_free(&val);
+	settings->services = services;
+
+	mailsrv_record_t records[MAILSRV_SERVICE_COUNT];
+	ret = read_records(services, records, get, ctx, err);
+	if (ret == KNOT_EOK) {
+		mailsrv_services_conf_t conf = {
+			.enabled = services,
+			.unavailable = get(ctx, MOD_UNAVAILABLE).single.boolean,
+			.records = records,
+			.target = target,
+			.srv_counter = MAILSRV_CTR_SRV,
+			.unavailable_counter = MAILSRV_CTR_UNAVAILABLE,
+		};
+		char reason[MAILSRV_REASON_SIZE];
+		ret = mailsrv_services_add(settings->templates, &conf, reason);
+		if (ret == KNOT_EINVAL) {
+			snprintf(err, MAILSRV_ERR_SIZE, "%s", reason);
+		}
+	}
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		free(records[i].target);
+	}
+	free(target);
+
+	return ret;
+}
+
+/*! \brief Reads a host item of a CNAME at a name of each mail domain. */
+static int read_cname(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
+                      const yp_name_t *item, char err[MAILSRV_ERR_SIZE])
+{
+	mailsrv_target_t *target;
+	int ret = read_host(get, ctx, item, &target, err);
+	if (ret != KNOT_EOK || target == NULL) {
+		return ret;
+	}
+	// The owner is the item's name: autoconfig.D, autodiscover.D.
+	uint8_t owner[1 + 63], rdata[KNOT_DNAME_MAXLEN + MAILSRV_TEMPLATE_ORIGIN_SIZE];
+	owner[0] = item[0];
+	memcpy(owner + 1, item + 1, item[0]);
+	size_t len = mailsrv_templates_write_target(rdata, target);
+	free(target);
+
+	return add_template(settings, owner, 1 + owner[0], KNOT_RRTYPE_CNAME, rdata, len, 0,
+	                    MAILSRV_COUNTER(MAILSRV_CTR_CNAME, 0), err);
 }
 
 /*! \brief Reads a context path item into TXT rdata "path=PATH" (RFC 6764). */
@@ -258,23 +328,41 @@ static int read_path(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
 	if (val.count == 0) {
 		return KNOT_EOK;
 	}
-	if (!(settings->pub.answer.services & (1U << service))) {
+	if (!(settings->services & (1U << service))) {
 		snprintf(err, MAILSRV_ERR_SIZE, "%s: the service %s is not in 'service'",
 		         item + 1, mailsrv_services[service].name);
 		return KNOT_EINVAL;
 	}
 	size_t len = strlen(val.single.string);
-	uint8_t *txt = malloc(1 + 5 + len);
-	if (txt == NULL) {
-		return KNOT_ENOMEM;
-	}
+	uint8_t txt[1 + 5 + PATH_MAX_LEN];
 	txt[0] = 5 + len;
 	memcpy(txt + 1, "path=", 5);
 	memcpy(txt + 6, val.single.string, len);
-	settings->txt[service] = txt;
-	settings->pub.answer.txt[service] = txt;
+	uint8_t owner[KNOT_DNAME_MAXLEN];
+	size_t size = mailsrv_service_owner(service, owner);
 
-	return KNOT_EOK;
+	return add_template(settings, owner, size, KNOT_RRTYPE_TXT, txt, 1 + 5 + len, 0,
+	                    MAILSRV_COUNTER(MAILSRV_CTR_TXT, service), err);
+}
+
+/*! \brief Reads the 'record' items. */
+static int read_templates(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
+                          char err[MAILSRV_ERR_SIZE])
+{
+	knotd_conf_t val = get(ctx, MOD_RECORD);
+	int ret = KNOT_EOK;
+	for (size_t i = 0; i < val.count && ret == KNOT_EOK; i++) {
+		char reason[MAILSRV_REASON_SIZE];
+		ret = mailsrv_template_text_add(settings->templates, val.multi[i].string,
+		                                mailsrv_counters_type, reason);
+		if (ret == KNOT_EINVAL) {
+			snprintf(err, MAILSRV_ERR_SIZE, "record '%.100s': %s", val.multi[i].string,
+			         reason);
+		}
+	}
+	knotd_conf_free(&val);
+
+	return ret;
 }
 
 /*! \brief The names of a multi-valued name item (free() the array; NULL if
@@ -331,13 +419,7 @@ static int read_membership(settings_t *settings, mailsrv_conf_get_f get, void *c
 static void settings_free(settings_t *settings)
 {
 	mailsrv_sources_free(settings->sources);
-	mailsrv_answer_unprepare(&settings->pub.answer);
-	for (size_t i = 0; i < sizeof(settings->targets) / sizeof(settings->targets[0]); i++) {
-		free(settings->targets[i]);
-	}
-	for (size_t i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		free(settings->txt[i]);
-	}
+	mailsrv_templates_free(settings->templates);
 	mailsrv_membership_free(settings->domain_mx);
 	free(settings->key);
 	free(settings);
@@ -348,34 +430,21 @@ static int settings_read(settings_t *settings, mailsrv_conf_get_f get, void *ctx
                          char err[MAILSRV_ERR_SIZE])
 {
 	mailsrv_answer_conf_t *answer = &settings->pub.answer;
-
-	if (get(ctx, MOD_TARGET).count == 0) {
-		snprintf(err, MAILSRV_ERR_SIZE, "no target specified");
-		return KNOT_EINVAL;
-	}
-	int ret = read_host(settings, get, ctx, MOD_TARGET, true, &answer->target, err);
-	if (ret != KNOT_EOK) {
-		return ret;
-	}
-
 	settings->pub.removal_limit = get(ctx, MOD_REMOVAL_LIMIT).single.integer;
 	settings->pub.statistics = get(ctx, MOD_STATISTICS).single.boolean;
 	answer->ttl = get(ctx, MOD_TTL).single.integer;
-	answer->unavailable = get(ctx, MOD_UNAVAILABLE).single.boolean;
-	knotd_conf_t val = get(ctx, MOD_SERVICE);
-	answer->services = (val.count == 0) ? mailsrv_services_default() : 0;
-	for (size_t i = 0; i < val.count; i++) {
-		answer->services |= 1U << val.multi[i].option;
-	}
-	knotd_conf_free(&val);
 
-	ret = read_records(settings, get, ctx, err);
+	// The module's records first: 'record' items beside them are checked
+	// against them.
+	if ((settings->templates = mailsrv_templates_new()) == NULL) {
+		return KNOT_ENOMEM;
+	}
+	int ret = read_services(settings, get, ctx, err);
 	if (ret == KNOT_EOK) {
-		ret = read_host(settings, get, ctx, MOD_AUTOCONFIG, false, &answer->autoconfig, err);
+		ret = read_cname(settings, get, ctx, MOD_AUTOCONFIG, err);
 	}
 	if (ret == KNOT_EOK) {
-		ret = read_host(settings, get, ctx, MOD_AUTODISCOVER, false, &answer->autodiscover,
-		               err);
+		ret = read_cname(settings, get, ctx, MOD_AUTODISCOVER, err);
 	}
 	if (ret == KNOT_EOK) {
 		ret = read_path(settings, get, ctx, MOD_CALDAV_PATH, MAILSRV_CALDAVS, err);
@@ -384,11 +453,19 @@ static int settings_read(settings_t *settings, mailsrv_conf_get_f get, void *ctx
 		ret = read_path(settings, get, ctx, MOD_CARDDAV_PATH, MAILSRV_CARDDAVS, err);
 	}
 	if (ret == KNOT_EOK) {
-		ret = mailsrv_answer_prepare(answer);
+		ret = read_templates(settings, get, ctx, err);
 	}
 	if (ret == KNOT_EOK) {
-		ret = read_membership(settings, get, ctx);
+		ret = mailsrv_templates_finish(settings->templates);
 	}
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+	answer->templates = settings->templates;
+	answer->first_lengths = mailsrv_templates_first_lengths(settings->templates);
+	settings->pub.longest_relative = mailsrv_templates_longest_relative(settings->templates);
+
+	ret = read_membership(settings, get, ctx);
 	if (ret == KNOT_EOK) {
 		ret = read_sources(settings, get, ctx);
 	}

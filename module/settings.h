@@ -37,7 +37,8 @@ typedef knotd_conf_t (*mailsrv_conf_get_f)(void *ctx, const yp_name_t *item);
  */
 typedef struct {
 	mailsrv_answer_conf_t answer;             /*!< Prepared (mailsrv_answer_prepare()). */
-	const mailsrv_target_t *longest_relative; /*!< Longest relative SRV target (or NULL). */
+	size_t longest_relative; /*!< Size of the longest relative name the records
+	                              put before a domain (0: none). */
 	const mailsrv_sources_t *sources;         /*!< Where the list comes from. */
 	unsigned removal_limit;  /*!< Percent of the list a change may remove. */
 	bool statistics;         /*!< Counters in 'knotc zone-stats'. */

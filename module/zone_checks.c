@@ -44,16 +44,48 @@ static bool bitmap_has(knotd_mod_t *mod, const knotd_conf_val_t *ref, const char
 	return found;
 }
 
-/*! \brief Does the instance answer TXT records? */
-static bool answers_txt(const mailsrv_answer_conf_t *answer)
+/*! \brief Record types a zone's instance answers (the first 32: more are
+ *         not checked). */
+typedef struct {
+	uint16_t types[32];
+	size_t count;
+} types_t;
+
+/*! \brief Notes an RRset's type once (mailsrv_templates_each()). */
+static void note_type(const mailsrv_rrset_t *rrset, void *ctx)
 {
-	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		if (answer->txt[i] != NULL) {
-			return true;
+	types_t *found = ctx;
+	uint16_t type = mailsrv_rrset_type(rrset);
+	for (size_t i = 0; i < found->count; i++) {
+		if (found->types[i] == type) {
+			return;
 		}
 	}
+	if (found->count < sizeof(found->types) / sizeof(found->types[0])) {
+		found->types[found->count++] = type;
+	}
+}
 
-	return false;
+/*!
+ * \brief Warns about each type answered that onlinesign's NODATA proofs
+ *        would deny. Not CNAME: a CNAME owner has no NODATA answer, and
+ *        validators refuse a NODATA proof whose bitmap has CNAME.
+ */
+static void check_bitmap(knotd_mod_t *mod, const knotd_conf_val_t *ref,
+                         const mailsrv_answer_conf_t *answer)
+{
+	types_t found = { .count = 0 };
+	mailsrv_templates_each(answer->templates, note_type, &found);
+	for (size_t i = 0; i < found.count; i++) {
+		char type[16];
+		knot_rrtype_to_string(found.types[i], type, sizeof(type));
+		if (found.types[i] == KNOT_RRTYPE_CNAME || bitmap_has(mod, ref, type)) {
+			continue;
+		}
+		knotd_mod_log(mod, LOG_WARNING, "%s records are denied by NSEC (%s not in "
+		              "mod-onlinesign's nsec-bitmap), resolvers with aggressive NSEC "
+		              "will not find them; add %s to nsec-bitmap", type, type, type);
+	}
 }
 
 knotd_conf_t mailsrv_zone_modules(knotd_mod_t *mod)
@@ -104,16 +136,7 @@ void mailsrv_check_zone(knotd_mod_t *mod, const knotd_conf_t *modules,
 			              "resolvers will reject them; list mod-mailsrv first");
 		} else if (ref_is(ref, ONLINESIGN_NAME)) {
 			// Other types' NODATA proofs must not deny what the module answers.
-			const char *types[] = { "SRV", answers_txt(answer) ? "TXT" : NULL };
-			for (int t = 0; t < 2 && types[t] != NULL; t++) {
-				if (bitmap_has(mod, ref, types[t])) {
-					continue;
-				}
-				knotd_mod_log(mod, LOG_WARNING, "%s records are denied by NSEC "
-				              "(%s not in mod-onlinesign's nsec-bitmap), resolvers "
-				              "with aggressive NSEC will not find them; add %s to "
-				              "nsec-bitmap", types[t], types[t], types[t]);
-			}
+			check_bitmap(mod, ref, answer);
 		}
 	}
 }

@@ -8,9 +8,9 @@
  * \brief Load-time warnings about setups that make the answers wrong.
  *
  * Synthesized records are only valid for validating resolvers when the zone
- * is signed on the fly by mod-onlinesign listed after this module, with SRV
- * in its NSEC bitmap. knotd's own signing, the other module order, or a
- * bitmap without SRV make resolvers reject (or deny) the records.
+ * is signed on the fly by mod-onlinesign listed after this module, with the
+ * types it answers (SRV, TXT, ...) in its NSEC bitmap. knotd's own signing, the other module order, or a
+ * bitmap without their types make resolvers reject (or deny) the records.
  */
 
 #pragma once
@@ -34,8 +34,8 @@ const uint8_t *mailsrv_zone_module_id(const knotd_conf_t *modules, size_t *len);
  * \brief Logs a warning for each such problem of the instance's zone.
  *
  * \param modules  The zone's 'module' item.
- * \param answer   The instance's answer settings (TXT records need TXT in
- *                 the NSEC bitmap too).
+ * \param answer   The instance's answer settings (every type it answers
+ *                 but CNAME belongs in the NSEC bitmap).
  */
 void mailsrv_check_zone(knotd_mod_t *mod, const knotd_conf_t *modules,
                         const mailsrv_answer_conf_t *answer);

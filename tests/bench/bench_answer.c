@@ -202,18 +202,24 @@ int main(int argc, char **argv)
 		die(reason);
 	}
 	mailsrv_target_t *target = mailsrv_target_new(&target_name);
-	mailsrv_answer_conf_t conf = {
-		.target = target,
-		.ttl = 3600,
-		.services = mailsrv_services_default(),
-	};
+	mailsrv_record_t records[MAILSRV_SERVICE_COUNT];
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		conf.records[i] = mailsrv_service_record(i);
+		records[i] = mailsrv_service_record(i);
 	}
+	mailsrv_services_conf_t services = { .enabled = mailsrv_services_default(),
+	                                     .records = records, .target = target };
+	mailsrv_templates_t *templates = mailsrv_templates_new();
 	knot_pkt_t *resp = knot_pkt_new(NULL, 1232, &test_pool); // EDNS default size
-	if (target == NULL || resp == NULL || mailsrv_answer_prepare(&conf) != KNOT_EOK) {
+	if (target == NULL || resp == NULL || templates == NULL ||
+	    mailsrv_services_add(templates, &services, reason) != KNOT_EOK ||
+	    mailsrv_templates_finish(templates) != KNOT_EOK) {
 		die("out of memory");
 	}
+	mailsrv_answer_conf_t conf = {
+		.templates = templates,
+		.first_lengths = mailsrv_templates_first_lengths(templates),
+		.ttl = 3600,
+	};
 	size_t mark = test_pool_used(); // The response packet stays.
 
 	mailsrv_answer_zone_t zone = { table, knot_dname_size((const uint8_t *)"\x07""example"),
@@ -250,7 +256,7 @@ int main(int argc, char **argv)
 	}
 	free(queries);
 	knot_pkt_free(resp);
-	mailsrv_answer_unprepare(&conf);
+	mailsrv_templates_free(templates);
 	free(target);
 	mailsrv_table_free(table);
 	mailsrv_list_free(list);

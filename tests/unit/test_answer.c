@@ -16,6 +16,7 @@
 
 #include "module/answer.h"
 #include "module/services.h"
+#include "module/template_text.h"
 #include "tests/common/pool.h"
 #include "tests/common/zone_apex.h"
 #include "tests/unit/testutil.h"
@@ -25,21 +26,7 @@
 static void test_catalog(void **state)
 {
 	(void)state;
-	assert_int_equal(mailsrv_service_find(DNAME("\x0c""_submissions")), 0);
-	assert_int_equal(mailsrv_service_find(DNAME("\x06""_IMAPS")), 1);
-	assert_int_equal(mailsrv_service_find(DNAME("\x06""_Pop3S")), 2);
-	assert_int_equal(mailsrv_service_find(DNAME("\x0b""_submission")), 3);
-	assert_int_equal(mailsrv_service_find(DNAME("\x05""_imap")), 4);
-	assert_int_equal(mailsrv_service_find(DNAME("\x05""_pop3")), 5);
-	assert_int_equal(mailsrv_service_find(DNAME("\x04""_smt")), -1);
-	assert_int_equal(mailsrv_service_find(DNAME("\x05""imaps")), -1);
-	assert_int_equal(mailsrv_service_find(DNAME("\x0d""_submissionss")), -1);
-	assert_int_equal(mailsrv_service_find(DNAME("\x06""_imap\xd3")), -1);
 	assert_int_equal(mailsrv_services_default(), 0x3);
-
-	assert_int_equal(mailsrv_service_find(DNAME("\x0d""_AutoDiscover")), 9);
-	assert_int_equal(mailsrv_service_find(DNAME("\x09""_carddavs")), MAILSRV_CARDDAVS);
-	assert_int_equal(mailsrv_service_find(DNAME("\x0e""_autodiscovers")), -1);
 
 	// RFC 6186 / RFC 8314 / RFC 8620 / RFC 6764 ports and the documented priorities.
 	const uint16_t ports[] = { 465, 993, 995, 587, 143, 110, 443, 443, 443, 443, 465 };
@@ -103,124 +90,6 @@ static void test_record_parse(void **state)
 	}
 }
 
-static void test_qname_parse(void **state)
-{
-	(void)state;
-	mailsrv_qname_t q;
-	const uint8_t *name = DNAME("\x06""_imaps\x04""_tcp\x07""example\x03""com");
-	assert_true(mailsrv_qname_parse(name, &q));
-	assert_int_equal(q.kind, MAILSRV_NAME_SERVICE);
-	assert_int_equal(q.service, 1);
-	assert_ptr_equal(q.domain, name + 12);
-
-	name = DNAME("\x0c""_SUBMISSIONS\x04""_TcP\x01""x");
-	assert_true(mailsrv_qname_parse(name, &q));
-	assert_int_equal(q.kind, MAILSRV_NAME_SERVICE);
-	assert_int_equal(q.service, 0);
-	assert_ptr_equal(q.domain, name + 18);
-
-	name = DNAME("\x04""_tcp\x07""example\x03""com");
-	assert_true(mailsrv_qname_parse(name, &q));
-	assert_int_equal(q.kind, MAILSRV_NAME_TCP);
-	assert_ptr_equal(q.domain, name + 5);
-
-	// Any name that does not start with '_' may be a domain (or a parent).
-	name = DNAME("\x07""example\x03""com");
-	assert_true(mailsrv_qname_parse(name, &q));
-	assert_int_equal(q.kind, MAILSRV_NAME_DOMAIN);
-	assert_ptr_equal(q.domain, name);
-	name = DNAME("\x01""a\x06""_imaps\x04""_tcp\x01""x");
-	assert_true(mailsrv_qname_parse(name, &q));
-	assert_int_equal(q.kind, MAILSRV_NAME_DOMAIN);
-
-	// autoconfig.D and autodiscover.D (any case); not at the root.
-	name = DNAME("\x0a""AutoConfig\x07""example\x03""com");
-	assert_true(mailsrv_qname_parse(name, &q));
-	assert_int_equal(q.kind, MAILSRV_NAME_AUTOCONFIG);
-	assert_ptr_equal(q.domain, name + 11);
-	name = DNAME("\x0c""autodiscover\x07""example\x03""com");
-	assert_true(mailsrv_qname_parse(name, &q));
-	assert_int_equal(q.kind, MAILSRV_NAME_AUTODISCOVER);
-	assert_true(mailsrv_qname_parse(DNAME("\x0a""autoconfig"), &q));
-	assert_int_equal(q.kind, MAILSRV_NAME_DOMAIN);
-	assert_true(mailsrv_qname_parse(DNAME("\x0a""autoconfiG\x01""x"), &q));
-	assert_int_equal(q.kind, MAILSRV_NAME_AUTOCONFIG);
-	assert_true(mailsrv_qname_parse(DNAME("\x0a""autoc0nfig\x01""x"), &q));
-	assert_int_equal(q.kind, MAILSRV_NAME_DOMAIN);
-
-	// Not ours: _udp, unknown services, root domain, other underscore names.
-	assert_false(mailsrv_qname_parse(DNAME(""), &q));
-	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x04""_udp\x01""x"), &q));
-	assert_false(mailsrv_qname_parse(DNAME("\x04""_foo\x04""_tcp\x01""x"), &q));
-	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x04""_tcp"), &q));
-	assert_false(mailsrv_qname_parse(DNAME("\x04""_tcp"), &q));
-	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x01""x\x04""_tcp\x01""x"), &q));
-	assert_false(mailsrv_qname_parse(DNAME("\x05""_tcpx\x01""x"), &q));
-	assert_false(mailsrv_qname_parse(DNAME("\x04""_tdp\x01""x"), &q));
-	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x04""\x7f""tcp\x01""x"), &q));
-	assert_false(mailsrv_qname_parse(DNAME("\x06""_imaps\x04""_t\x03p\x01""x"), &q));
-}
-
-static void test_action(void **state)
-{
-	(void)state;
-	mailsrv_answer_conf_t conf = { .services = 0x3 };
-	const knotd_in_state_t MISS = KNOTD_IN_STATE_MISS, NODATA = KNOTD_IN_STATE_NODATA;
-	mailsrv_qname_t domain = { .kind = MAILSRV_NAME_DOMAIN };
-	mailsrv_qname_t tcp = { .kind = MAILSRV_NAME_TCP };
-	mailsrv_qname_t svc[MAILSRV_SERVICE_COUNT];
-	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		svc[i] = (mailsrv_qname_t){ .kind = MAILSRV_NAME_SERVICE, .service = i };
-	}
-
-	// D, its parents and _tcp.D: empty non-terminals unless the zone has them.
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_A, &domain, false), MAILSRV_NODATA);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &domain, true), MAILSRV_NODATA);
-	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_A, &domain, false), MAILSRV_KEEP);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_A, &tcp, false), MAILSRV_NODATA);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &tcp, false), MAILSRV_NODATA);
-	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_A, &tcp, false), MAILSRV_KEEP);
-
-	// Below a parent only, nothing exists.
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_A, &tcp, true), MAILSRV_KEEP);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &svc[1], true), MAILSRV_KEEP);
-
-	// Enabled service.
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &svc[1], false), MAILSRV_SRV);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_ANY, &svc[1], false), MAILSRV_SRV);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_TXT, &svc[1], false), MAILSRV_NODATA);
-	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_SRV, &svc[0], false), MAILSRV_SRV);
-	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_TXT, &svc[0], false), MAILSRV_KEEP);
-
-	// Disabled service: left to the zone, or 0 0 0 . with 'unavailable'.
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &svc[2], false), MAILSRV_KEEP);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_TXT, &svc[2], false), MAILSRV_KEEP);
-	conf.unavailable = true;
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &svc[2], false), MAILSRV_UNAVAILABLE);
-	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_ANY, &svc[3], false), MAILSRV_UNAVAILABLE);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_AAAA, &svc[5], false), MAILSRV_NODATA);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_SRV, &svc[1], false), MAILSRV_SRV);
-
-	// CNAME at autoconfig.D and autodiscover.D only where the zone has nothing.
-	mailsrv_qname_t ac = { .kind = MAILSRV_NAME_AUTOCONFIG };
-	mailsrv_qname_t ad = { .kind = MAILSRV_NAME_AUTODISCOVER };
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_A, &ac, false), MAILSRV_CNAME);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_MX, &ad, false), MAILSRV_CNAME);
-	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_A, &ac, false), MAILSRV_KEEP);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_A, &ac, true), MAILSRV_KEEP);
-
-	// TXT at an enabled service with a context path.
-	uint8_t path[] = "\x0b""path=/dav/x";
-	conf.services |= 1U << MAILSRV_CALDAVS;
-	conf.txt[MAILSRV_CALDAVS] = path;
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_TXT, &svc[MAILSRV_CALDAVS], false),
-	                 MAILSRV_TXT);
-	assert_int_equal(mailsrv_action(&conf, NODATA, KNOT_RRTYPE_TXT, &svc[MAILSRV_CALDAVS], false),
-	                 MAILSRV_TXT);
-	assert_int_equal(mailsrv_action(&conf, MISS, KNOT_RRTYPE_TXT, &svc[MAILSRV_CARDDAVS], false),
-	                 MAILSRV_NODATA);
-}
-
 static mailsrv_target_t *target(const char *wire, size_t size, bool relative)
 {
 	mailsrv_target_t *t = malloc(sizeof(*t) + size);
@@ -230,49 +99,11 @@ static mailsrv_target_t *target(const char *wire, size_t size, bool relative)
 	return t;
 }
 
-static void test_rdata(void **state)
-{
-	(void)state;
-	uint8_t rdata[MAILSRV_RDATA_MAX];
-	const uint8_t *domain = DNAME("\x07""example\x03""com");
-
-	mailsrv_target_t *abs = target("\x04""mail\x07""example\x03""net\x00", 18, false);
-	mailsrv_record_t records[2] = { mailsrv_service_record(0), mailsrv_service_record(1) };
-	size_t len = mailsrv_srv_rdata(rdata, &records[0], abs, domain, 13);
-	assert_int_equal(len, 24);
-	assert_memory_equal(rdata, "\x00\x0a\x00\x01\x01\xd1" "\x04""mail\x07""example\x03""net\x00", 24);
-
-	mailsrv_target_t *rel = target("\x04""imap", 5, true);
-	len = mailsrv_srv_rdata(rdata, &records[1], rel, domain, 13);
-	assert_int_equal(len, 24);
-	assert_memory_equal(rdata, "\x00\x0a\x00\x01\x03\xe1" "\x04""imap\x07""example\x03""com\x00", 24);
-
-	len = mailsrv_srv_rdata(rdata, NULL, NULL, domain, 13);
-	assert_int_equal(len, 7);
-	assert_memory_equal(rdata, "\x00\x00\x00\x00\x00\x00\x00", 7);
-
-	// A relative target that would not fit is refused.
-	uint8_t long_domain[KNOT_DNAME_MAXLEN];
-	memset(long_domain, 0, sizeof(long_domain));
-	for (int i = 0; i < 4; i++) {
-		long_domain[i * 62] = 61;
-		memset(long_domain + i * 62 + 1, 'a', 61);
-	}
-	assert_int_equal(knot_dname_size(long_domain), 249);
-	mailsrv_target_t *rel7 = target("\x06""abcdef", 7, true);
-	assert_int_equal(mailsrv_srv_rdata(rdata, &records[1], rel, long_domain, 249), 6 + 254);
-	assert_int_equal(mailsrv_srv_rdata(rdata, &records[1], rel7, long_domain, 249), 0);
-
-	free(abs);
-	free(rel);
-	free(rel7);
-}
-
-/* Hook fixture: a table with example.com (configured target) and
- * other.example.com (own relative target). */
+/* Hook fixture: a table with example.com (configured target), other.example.com
+ * (own relative target) and x.y.example.com; the default services. */
 typedef struct {
 	mailsrv_table_t *table;
-	mailsrv_target_t *conf_target;
+	mailsrv_templates_t *templates;
 	mailsrv_answer_conf_t conf;
 	knot_pkt_t *query;
 	knot_pkt_t *resp;
@@ -284,22 +115,59 @@ typedef struct {
 	size_t apex_size; /*!< Wire size of the zone's apex. */
 } fixture_t;
 
+/*! \brief Counters of the fixture's answers: kind 1 SRV, 2 unavailable, 3 'record'. */
+static uint16_t record_counter(uint16_t type)
+{
+	(void)type;
+	return 3 << 8;
+}
+
+/*!
+ * \brief The fixture's templates: the default services' SRV records with
+ *        \a records (NULL: the catalog's) and \a target_wire, 'SRV 0 0 0 .'
+ *        for the others with \a unavailable, then 'record' templates
+ *        (NULL-terminated, or NULL).
+ */
+static void use_templates(fixture_t *f, mailsrv_target_t *conf_target,
+                          const mailsrv_record_t *records, bool unavailable,
+                          const char *const *texts)
+{
+	mailsrv_record_t catalog[MAILSRV_SERVICE_COUNT];
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		catalog[i] = mailsrv_service_record(i);
+	}
+	mailsrv_services_conf_t services = {
+		.enabled = 0x3, .unavailable = unavailable,
+		.records = records != NULL ? records : catalog, .target = conf_target,
+		.srv_counter = 1, .unavailable_counter = 2,
+	};
+	mailsrv_templates_free(f->templates);
+	f->templates = mailsrv_templates_new();
+	char reason[MAILSRV_REASON_SIZE];
+	assert_int_equal(mailsrv_services_add(f->templates, &services, reason), KNOT_EOK);
+	for (size_t i = 0; texts != NULL && texts[i] != NULL; i++) {
+		assert_int_equal(mailsrv_template_text_add(f->templates, texts[i], record_counter,
+		                                           reason), KNOT_EOK);
+	}
+	assert_int_equal(mailsrv_templates_finish(f->templates), KNOT_EOK);
+	f->conf.templates = f->templates;
+	f->conf.first_lengths = mailsrv_templates_first_lengths(f->templates);
+	free(conf_target);
+}
+
+static mailsrv_target_t *absolute_target(void)
+{
+	return target("\x04""mail\x07""example\x03""net\x00", 18, false);
+}
+
 static int fixture_setup(void **state)
 {
 	fixture_t *f = calloc(1, sizeof(*f));
 	const char *lines[] = { "example.com", "other.example.com mx", "x.y.example.com", NULL };
 	f->table = test_table(lines);
-	f->conf_target = target("\x04""mail\x07""example\x03""net\x00", 18, false);
-	f->conf = (mailsrv_answer_conf_t){
-		.target = f->conf_target,
-		.ttl = 600,
-		.services = 0x3,
-	};
+	f->conf = (mailsrv_answer_conf_t){ .ttl = 600 };
+	use_templates(f, absolute_target(), NULL, false, NULL);
 	f->apex_size = 13; // example.com.
-	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		f->conf.records[i] = mailsrv_service_record(i);
-	}
-	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
 	*state = f;
 	return 0;
 }
@@ -308,8 +176,7 @@ static int fixture_teardown(void **state)
 {
 	fixture_t *f = *state;
 	mailsrv_table_free(f->table);
-	mailsrv_answer_unprepare(&f->conf);
-	free(f->conf_target);
+	mailsrv_templates_free(f->templates);
 	knot_pkt_free(f->query);
 	knot_pkt_free(f->resp);
 	free(f);
@@ -380,8 +247,8 @@ static void test_hook_srv(void **state)
 	assert_int_equal(f->qdata.rcode, KNOT_RCODE_NOERROR);
 	answer_text(f, txt, sizeof(txt));
 	assert_string_equal(txt, "_imaps._tcp.example.com. 600 10 1 993 mail.example.net.");
-	assert_int_equal(f->answered.action, MAILSRV_SRV);
-	assert_int_equal(f->answered.service, 1);
+	assert_int_equal(f->answered.action, MAILSRV_RECORDS);
+	assert_int_equal(f->answered.counter, 1 << 8 | 1);
 
 	// Owner spelled as asked; target built from the lower-case domain.
 	assert_int_equal(run(f, "_SUBMISSIONS._Tcp.OTHER.example.com.", KNOT_RRTYPE_SRV,
@@ -414,7 +281,7 @@ static void expect_apex(fixture_t *f, const char *target)
 {
 	char txt[1024], expected[1024];
 	f->qdata_name = DNAME("\x06""_imaps\x04""_tcp\x07""EXAMPLE\x03""com");
-	expect(f, "_imaps._tcp.EXAMPLE.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_SRV);
+	expect(f, "_imaps._tcp.EXAMPLE.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_RECORDS);
 	answer_text(f, txt, sizeof(txt));
 	snprintf(expected, sizeof(expected), "_imaps._tcp.example.com. 600 10 1 993 %s", target);
 	assert_string_equal(txt, expected);
@@ -429,7 +296,7 @@ static void test_hook_apex_only(void **state)
 {
 	fixture_t *f = *state;
 	f->domains = MAILSRV_DOMAINS_APEX;
-	expect(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_SRV);
+	expect(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_RECORDS);
 	expect(f, "_tcp.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA, MAILSRV_NODATA);
 	// other.example.com is in the table, but no name below the apex is asked.
 	expect(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_MISS,
@@ -450,19 +317,12 @@ static void test_hook_apex_default(void **state)
 	mailsrv_table_t *listed = f->table;
 	f->table = test_table((const char *[]){ NULL });
 	f->domains = MAILSRV_DOMAINS_APEX_DEFAULT;
-	mailsrv_answer_unprepare(&f->conf);
-	mailsrv_target_t *rel = target("\x04""mail", 5, true);
-	f->conf.target = rel;
-	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
+	use_templates(f, target("\x04""mail", 5, true), NULL, false, NULL);
 
 	expect_apex(f, "mail.example.com.");
 
 	mailsrv_table_free(f->table);
 	f->table = listed;
-	mailsrv_answer_unprepare(&f->conf);
-	f->conf.target = f->conf_target;
-	free(rel);
-	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
 }
 
 /*! \brief A zone without mail domains leaves every query to the zone. */
@@ -569,7 +429,7 @@ static void test_hook_membership(void **state)
 	mailsrv_table_t *listed = f->table;
 	f->table = test_table((const char *[]){ "other.example.com mx", NULL });
 	f->domains = MAILSRV_DOMAINS_ANY;
-	expect(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_SRV);
+	expect(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_RECORDS);
 	answer_text(f, txt, sizeof(txt));
 	assert_string_equal(txt, "_imaps._tcp.example.com. 600 10 1 993 mail.example.net.");
 	f->conf.domain_apex = false;
@@ -584,11 +444,11 @@ static void test_hook_membership(void **state)
 	knot_rrset_t mx;
 	mx_rrset(&mx, (const char *[]){ "in1.provider.net.", NULL });
 	test_zone_apex_mx(&mx);
-	expect(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_SRV);
+	expect(f, "_imaps._tcp.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT, MAILSRV_RECORDS);
 	// A listed domain below the apex keeps its own target (the table's).
 	f->domains = MAILSRV_DOMAINS_ANY;
 	expect(f, "_imaps._tcp.other.example.com.", KNOT_RRTYPE_SRV, KNOTD_IN_STATE_HIT,
-	       MAILSRV_SRV);
+	       MAILSRV_RECORDS);
 	answer_text(f, txt, sizeof(txt));
 	assert_string_equal(txt, "_imaps._tcp.other.example.com. 600 10 1 993 mx.other.example.com.");
 	test_zone_apex_mx(NULL);
@@ -603,51 +463,95 @@ static void test_hook_prepared(void **state)
 	fixture_t *f = *state;
 	char txt[1024];
 
-	// The absolute configured target: rdata of the enabled services only,
-	// answered for a domain without its own target.
-	assert_non_null(f->conf.srv[0]);
-	assert_non_null(f->conf.srv[1]);
-	for (int i = 2; i < MAILSRV_SERVICE_COUNT; i++) {
-		assert_null(f->conf.srv[i]);
-	}
+	// The absolute configured target: the same records for every domain
+	// without its own target, prepared once.
 	assert_int_equal(run(f, "_submissions._tcp.example.com.", KNOT_RRTYPE_SRV,
 	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
-	assert_ptr_equal(f->resp->rr[0].rrs.rdata, f->conf.srv[0]);
+	const knot_rdata_t *prepared = f->resp->rr[0].rrs.rdata;
 	answer_text(f, txt, sizeof(txt));
 	assert_string_equal(txt, "_submissions._tcp.example.com. 600 10 1 465 mail.example.net.");
+	assert_int_equal(run(f, "_submissions._tcp.x.y.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
+	assert_ptr_equal(f->resp->rr[0].rrs.rdata, prepared);
+	assert_int_equal(run(f, "_submissions._tcp.other.example.com.", KNOT_RRTYPE_SRV,
+	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
+	assert_ptr_not_equal(f->resp->rr[0].rrs.rdata, prepared);
 
-	// A relative target differs per domain: nothing prepared.
-	mailsrv_answer_unprepare(&f->conf);
-	mailsrv_target_t *rel = target("\x04""mail", 5, true);
-	f->conf.target = rel;
-	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
-	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
-		assert_null(f->conf.srv[i]);
-	}
+	// A relative target differs per domain.
+	use_templates(f, target("\x04""mail", 5, true), NULL, false, NULL);
 	assert_int_equal(run(f, "_imaps._tcp.x.y.example.com.", KNOT_RRTYPE_SRV,
 	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_TCP), KNOTD_IN_STATE_HIT);
 	answer_text(f, txt, sizeof(txt));
 	assert_string_equal(txt, "_imaps._tcp.x.y.example.com. 600 10 1 993 mail.x.y.example.com.");
-	f->conf.target = f->conf_target;
 
 	// Per service: its own record, and its own target (relative: per query).
-	mailsrv_answer_unprepare(&f->conf);
-	f->conf.records[0].port = 1465;
-	f->conf.records[1].target = rel;
-	assert_int_equal(mailsrv_answer_prepare(&f->conf), KNOT_EOK);
-	assert_non_null(f->conf.srv[0]);
-	assert_null(f->conf.srv[1]);
+	mailsrv_record_t records[MAILSRV_SERVICE_COUNT];
+	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
+		records[i] = mailsrv_service_record(i);
+	}
+	records[0].port = 1465;
+	records[1].target = target("\x04""mail", 5, true);
+	use_templates(f, absolute_target(), records, false, NULL);
+	free(records[1].target);
 	assert_int_equal(run(f, "_submissions._tcp.example.com.", KNOT_RRTYPE_SRV,
 	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
-	assert_ptr_equal(f->resp->rr[0].rrs.rdata, f->conf.srv[0]);
 	answer_text(f, txt, sizeof(txt));
 	assert_string_equal(txt, "_submissions._tcp.example.com. 600 10 1 1465 mail.example.net.");
 	assert_int_equal(run(f, "_imaps._tcp.x.y.example.com.", KNOT_RRTYPE_SRV,
 	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_TCP), KNOTD_IN_STATE_HIT);
 	answer_text(f, txt, sizeof(txt));
 	assert_string_equal(txt, "_imaps._tcp.x.y.example.com. 600 10 1 993 mail.x.y.example.com.");
-	f->conf.records[1].target = NULL;
-	free(rel);
+}
+
+/*! \brief 'record' templates answer by the rules of the SRV names. */
+static void test_hook_templates(void **state)
+{
+	fixture_t *f = *state;
+	char txt[1024];
+	use_templates(f, absolute_target(), NULL, false, (const char *[]){
+		"_mta-sts TXT \"v=STSv1; id=1\"", "mta-sts CNAME policy", "_multi TXT a",
+		"_multi A 192.0.2.1", "_smtp._tls TXT x", NULL });
+
+	expect(f, "_MTA-sts.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_HIT, MAILSRV_RECORDS);
+	answer_text(f, txt, sizeof(txt));
+	assert_string_equal(txt, "_mta-sts.example.com. 600 \"v=STSv1; id=1\"");
+	assert_int_equal(f->answered.counter, 3 << 8);
+	// The zone has the name, not the type: the record is added.
+	assert_int_equal(run(f, "_mta-sts.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_NODATA,
+	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
+	expect(f, "_mta-sts.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA, MAILSRV_NODATA);
+	assert_int_equal(run(f, "_mta-sts.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA,
+	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+	assert_int_equal(f->answered.action, MAILSRV_KEEP);
+
+	// A CNAME for every type, only where the zone has nothing.
+	const uint16_t types[] = { KNOT_RRTYPE_A, KNOT_RRTYPE_CNAME, KNOT_RRTYPE_ANY };
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		expect(f, "mta-sts.other.example.com.", types[i], KNOTD_IN_STATE_HIT,
+		       MAILSRV_RECORDS);
+		answer_text(f, txt, sizeof(txt));
+		assert_string_equal(txt, "mta-sts.other.example.com. 600 policy.other.example.com.");
+	}
+	assert_int_equal(run(f, "mta-sts.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA,
+	                     KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_NODATA);
+	assert_int_equal(f->resp->rrset_count, 0);
+
+	// ANY: every RRset; an empty non-terminal: NODATA.
+	expect(f, "_multi.example.com.", KNOT_RRTYPE_ANY, KNOTD_IN_STATE_HIT, MAILSRV_RECORDS);
+	assert_int_equal(f->resp->rrset_count, 2);
+	assert_int_equal(f->resp->rr[0].rrs.count, 1);
+	assert_int_equal(f->resp->rr[0].type, KNOT_RRTYPE_TXT);
+	assert_int_equal(f->resp->rr[1].type, KNOT_RRTYPE_A);
+	expect(f, "_tls.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_NODATA, MAILSRV_NODATA);
+	expect(f, "_smtp._tls.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_HIT,
+	       MAILSRV_RECORDS);
+
+	// Below a parent of mail domains (y.example.com), unlisted, deeper: none.
+	expect(f, "_mta-sts.y.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_MISS, MAILSRV_KEEP);
+	expect(f, "_tls.y.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_MISS, MAILSRV_KEEP);
+	expect(f, "_mta-sts.nope.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_MISS,
+	       MAILSRV_KEEP);
+	expect(f, "x._mta-sts.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_MISS, MAILSRV_KEEP);
 }
 
 static void test_hook_upper_name(void **state)
@@ -748,14 +652,13 @@ static void test_hook_unavailable(void **state)
 {
 	fixture_t *f = *state;
 	char txt[1024];
-	f->conf.unavailable = true;
+	use_templates(f, absolute_target(), NULL, true, NULL);
 	assert_int_equal(run(f, "_pop3._tcp.example.com.", KNOT_RRTYPE_ANY,
 	                     KNOTD_IN_STATE_MISS, KNOTD_QUERY_PROTO_UDP), KNOTD_IN_STATE_HIT);
 	answer_text(f, txt, sizeof(txt));
 	assert_string_equal(txt, "_pop3._tcp.example.com. 600 0 0 0 .");
-	assert_int_equal(f->answered.action, MAILSRV_UNAVAILABLE);
-	assert_int_equal(f->answered.service, 5);
-	f->conf.unavailable = false;
+	assert_int_equal(f->answered.action, MAILSRV_RECORDS);
+	assert_int_equal(f->answered.counter, 2 << 8 | 5);
 }
 
 static void test_hook_truncation(void **state)
@@ -780,9 +683,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_catalog),
 		cmocka_unit_test(test_record_parse),
-		cmocka_unit_test(test_qname_parse),
-		cmocka_unit_test(test_action),
-		cmocka_unit_test(test_rdata),
 		cmocka_unit_test_setup_teardown(test_hook_srv, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_apex_only, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_apex_default, fixture_setup,
@@ -791,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_membership),
 		cmocka_unit_test_setup_teardown(test_hook_membership, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_prepared, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_templates, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_upper_name, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_nodata_keep, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_hook_unavailable, fixture_setup, fixture_teardown),

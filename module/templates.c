@@ -1,0 +1,511 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libknot/rrtype/naptr.h>
+
+#include "module/templates.h"
+
+/*! \brief Names in one template's rdata that an answer may rewrite. */
+#define NAMES_MAX	4
+
+/*! \brief One record template. */
+typedef struct {
+	uint8_t *data;              /*!< Rdata, relative names ending in the origin. */
+	uint16_t len;
+	uint8_t names;              /*!< Names in the rdata (at most NAMES_MAX). */
+	uint8_t relative;           /*!< Bit per name: relative to D. */
+	uint16_t name_at[NAMES_MAX];
+	bool own_target;            /*!< The last name is the domain's own target. */
+} template_t;
+
+struct mailsrv_rrset {
+	uint16_t type;
+	uint16_t counter;
+	uint16_t count;
+	bool own_target;            /*!< A template has the domain's own target. */
+	bool relative;              /*!< A template has a relative name. */
+	template_t *templates;
+	knot_rdata_t *prepared;     /*!< The records for every domain without its own
+	                                 target, if without relative names (or NULL). */
+	size_t prepared_size;
+};
+
+struct mailsrv_node {
+	uint8_t *owner;             /*!< Relative labels, lower case. */
+	uint8_t size;
+	uint16_t count;             /*!< RRsets (0: an empty non-terminal). */
+	mailsrv_rrset_t *rrsets;
+};
+
+struct mailsrv_templates {
+	mailsrv_node_t *nodes;      /*!< By the length of the first label, then the
+	                                 most labels first (once finished). */
+	size_t count, room;
+	uint16_t first[65];         /*!< Nodes of first label length L: first[L] to
+	                                 first[L + 1] - 1. */
+	uint64_t first_lengths;
+	size_t longest_relative;
+};
+
+mailsrv_templates_t *mailsrv_templates_new(void)
+{
+	return calloc(1, sizeof(mailsrv_templates_t));
+}
+
+static void rrset_clear(mailsrv_rrset_t *rrset)
+{
+	for (size_t i = 0; i < rrset->count; i++) {
+		free(rrset->templates[i].data);
+	}
+	free(rrset->templates);
+	free(rrset->prepared);
+}
+
+void mailsrv_templates_free(mailsrv_templates_t *templates)
+{
+	if (templates == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < templates->count; i++) {
+		mailsrv_node_t *node = &templates->nodes[i];
+		for (size_t j = 0; j < node->count; j++) {
+			rrset_clear(&node->rrsets[j]);
+		}
+		free(node->rrsets);
+		free(node->owner);
+	}
+	free(templates->nodes);
+	free(templates);
+}
+
+/*! \brief Grows an array to hold \a count + 1 items (free() on failure is
+ *         the caller's). */
+static bool grow(void **array, size_t count, size_t item)
+{
+	void *grown = realloc(*array, (count + 1) * item);
+	if (grown != NULL) {
+		*array = grown;
+	}
+
+	return grown != NULL;
+}
+
+/*! \brief Is a name relative to the mail domain (at or below the origin)? */
+static bool is_relative(const uint8_t *name)
+{
+	return knot_dname_in_bailiwick(name, MAILSRV_TEMPLATE_ORIGIN_WIRE) >= 0;
+}
+
+/*!
+ * \brief Finds the names of a template's rdata by the type's rdata
+ *        descriptor (as knot_rrset_rr_to_canonical() does).
+ */
+static int find_names(template_t *tpl, uint16_t type, size_t *longest,
+                      char reason[MAILSRV_REASON_SIZE])
+{
+	const knot_rdata_descriptor_t *desc = knot_get_rdata_descriptor(type);
+	const uint8_t *pos = tpl->data, *end = tpl->data + tpl->len;
+	for (const int *block = desc->block_types; *block != KNOT_RDATA_WF_END && pos < end;
+	     block++) {
+		int size;
+		switch (*block) {
+		case KNOT_RDATA_WF_COMPRESSIBLE_DNAME:
+		case KNOT_RDATA_WF_DECOMPRESSIBLE_DNAME:
+		case KNOT_RDATA_WF_FIXED_DNAME:
+			size = knot_dname_size(pos);
+			if (tpl->names == NAMES_MAX) {
+				snprintf(reason, MAILSRV_REASON_SIZE, "more than %d names", NAMES_MAX);
+				return KNOT_EINVAL;
+			}
+			if (is_relative(pos)) {
+				tpl->relative |= 1U << tpl->names;
+				size_t prefix = size - MAILSRV_TEMPLATE_ORIGIN_SIZE;
+				*longest = prefix > *longest ? prefix : *longest;
+			}
+			tpl->name_at[tpl->names++] = pos - tpl->data;
+			break;
+		case KNOT_RDATA_WF_NAPTR_HEADER:
+			size = knot_naptr_header_size(pos, end);
+			break;
+		case KNOT_RDATA_WF_REMAINDER:
+			size = end - pos;
+			break;
+		default:
+			size = *block;
+			break;
+		}
+		if (size <= 0) {
+			return KNOT_EMALF; // Unreachable: the scanner's rdata.
+		}
+		pos += size;
+	}
+
+	return KNOT_EOK;
+}
+
+/*! \brief Writes a relative owner as text for a message (without a dot). */
+static const char *owner_text(const uint8_t *owner, size_t size, char *txt)
+{
+	uint8_t name[KNOT_DNAME_MAXLEN];
+	memcpy(name, owner, size);
+	name[size] = '\0';
+	size_t len = mailsrv_name_raw_text(name, txt);
+	txt[len - 1] = '\0';
+
+	return txt;
+}
+
+/*! \brief The node of an owner, a new one if none. */
+static mailsrv_node_t *node_get(mailsrv_templates_t *templates, const uint8_t *owner,
+                                size_t size)
+{
+	for (size_t i = 0; i < templates->count; i++) {
+		mailsrv_node_t *node = &templates->nodes[i];
+		if (node->size == size && memcmp(node->owner, owner, size) == 0) {
+			return node;
+		}
+	}
+	if (templates->count == templates->room) {
+		size_t room = 2 * templates->room + 8;
+		mailsrv_node_t *grown = realloc(templates->nodes, room * sizeof(*grown));
+		if (grown == NULL) {
+			return NULL;
+		}
+		templates->nodes = grown;
+		templates->room = room;
+	}
+	mailsrv_node_t *node = &templates->nodes[templates->count];
+	*node = (mailsrv_node_t){ .owner = malloc(size), .size = size };
+	if (node->owner == NULL) {
+		return NULL;
+	}
+	memcpy(node->owner, owner, size);
+	templates->count++;
+
+	return node;
+}
+
+/*! \brief The node's RRset of a type, a new one if none. */
+static mailsrv_rrset_t *rrset_get(mailsrv_node_t *node, uint16_t type, uint16_t counter)
+{
+	for (size_t i = 0; i < node->count; i++) {
+		if (node->rrsets[i].type == type) {
+			return &node->rrsets[i];
+		}
+	}
+	if (!grow((void **)&node->rrsets, node->count, sizeof(*node->rrsets))) {
+		return NULL;
+	}
+	mailsrv_rrset_t *rrset = &node->rrsets[node->count++];
+	*rrset = (mailsrv_rrset_t){ .type = type, .counter = counter };
+
+	return rrset;
+}
+
+int mailsrv_templates_add(mailsrv_templates_t *templates, const uint8_t *owner, size_t size,
+                          uint16_t type, const uint8_t *rdata, size_t len, unsigned flags,
+                          uint16_t counter, char reason[MAILSRV_REASON_SIZE])
+{
+	mailsrv_node_t *node = node_get(templates, owner, size);
+	if (node == NULL) {
+		return KNOT_ENOMEM;
+	}
+	bool cname = type == KNOT_RRTYPE_CNAME;
+	if (node->count > 0 && (cname || node->rrsets[0].type == KNOT_RRTYPE_CNAME)) {
+		char txt[KNOT_DNAME_TXT_MAXLEN + 1];
+		snprintf(reason, MAILSRV_REASON_SIZE, "a CNAME beside other data at '%.80s'",
+		         owner_text(owner, size, txt));
+		return KNOT_EINVAL;
+	}
+
+	template_t tpl = { .len = len, .data = malloc(len > 0 ? len : 1),
+	                   .own_target = flags & MAILSRV_TEMPLATE_OWN_TARGET };
+	if (tpl.data == NULL) {
+		return KNOT_ENOMEM;
+	}
+	memcpy(tpl.data, rdata, len);
+	size_t longest = templates->longest_relative;
+	int ret = find_names(&tpl, type, &longest, reason);
+	mailsrv_rrset_t *rrset = NULL;
+	if (ret == KNOT_EOK && tpl.own_target && tpl.names == 0) {
+		ret = KNOT_EINVAL; // Unreachable: the module's own records.
+	}
+	if (ret == KNOT_EOK && ((rrset = rrset_get(node, type, counter)) == NULL ||
+	                        !grow((void **)&rrset->templates, rrset->count,
+	                              sizeof(*rrset->templates)))) {
+		ret = KNOT_ENOMEM;
+	}
+	if (ret != KNOT_EOK) {
+		free(tpl.data);
+		return ret;
+	}
+	rrset->templates[rrset->count++] = tpl;
+	rrset->own_target |= tpl.own_target;
+	rrset->relative |= tpl.relative != 0;
+	templates->longest_relative = longest;
+
+	return KNOT_EOK;
+}
+
+/*! \brief Adds the empty non-terminals above each owner. */
+static int add_parents(mailsrv_templates_t *templates)
+{
+	size_t owners = templates->count;
+	for (size_t i = 0; i < owners; i++) {
+		// The node array may move: copy the owner.
+		uint8_t owner[KNOT_DNAME_MAXLEN];
+		size_t size = templates->nodes[i].size;
+		memcpy(owner, templates->nodes[i].owner, size);
+		for (size_t at = 1 + owner[0]; at < size; at += 1 + owner[at]) {
+			if (node_get(templates, owner + at, size - at) == NULL) {
+				return KNOT_ENOMEM;
+			}
+		}
+	}
+
+	return KNOT_EOK;
+}
+
+static int node_order(const void *a, const void *b)
+{
+	const mailsrv_node_t *x = a, *y = b;
+	if (x->owner[0] != y->owner[0]) {
+		return x->owner[0] - y->owner[0];
+	}
+
+	return y->size - x->size; // The most labels first: the longest match wins.
+}
+
+/*! \brief Prepares the records of an RRset that are the same for every domain. */
+static int prepare(mailsrv_rrset_t *rrset)
+{
+	if (rrset->relative) {
+		return KNOT_EOK;
+	}
+	for (size_t i = 0; i < rrset->count; i++) {
+		rrset->prepared_size += knot_rdata_size(rrset->templates[i].len);
+	}
+	if ((rrset->prepared = malloc(rrset->prepared_size)) == NULL) {
+		return KNOT_ENOMEM;
+	}
+	knot_rdata_t *rdata = rrset->prepared;
+	for (size_t i = 0; i < rrset->count; i++) {
+		knot_rdata_init(rdata, rrset->templates[i].len, rrset->templates[i].data);
+		rdata = knot_rdataset_next(rdata);
+	}
+
+	return KNOT_EOK;
+}
+
+int mailsrv_templates_finish(mailsrv_templates_t *templates)
+{
+	int ret = add_parents(templates);
+	for (size_t i = 0; i < templates->count && ret == KNOT_EOK; i++) {
+		mailsrv_node_t *node = &templates->nodes[i];
+		for (size_t j = 0; j < node->count && ret == KNOT_EOK; j++) {
+			ret = prepare(&node->rrsets[j]);
+		}
+	}
+	if (ret != KNOT_EOK) {
+		return ret;
+	}
+
+	qsort(templates->nodes, templates->count, sizeof(*templates->nodes), node_order);
+	size_t n = 0;
+	for (unsigned len = 0; len <= 64; len++) {
+		templates->first[len] = n;
+		while (n < templates->count && templates->nodes[n].owner[0] == len) {
+			templates->first_lengths |= 1ULL << len;
+			n++;
+		}
+	}
+
+	return KNOT_EOK;
+}
+
+size_t mailsrv_templates_write_target(uint8_t *out, const mailsrv_target_t *target)
+{
+	memcpy(out, target->wire, target->size);
+	if (!target->relative) {
+		return target->size;
+	}
+	memcpy(out + target->size, MAILSRV_TEMPLATE_ORIGIN_WIRE, MAILSRV_TEMPLATE_ORIGIN_SIZE);
+
+	return target->size + MAILSRV_TEMPLATE_ORIGIN_SIZE;
+}
+
+uint64_t mailsrv_templates_first_lengths(const mailsrv_templates_t *templates)
+{
+	return templates->first_lengths;
+}
+
+size_t mailsrv_templates_longest_relative(const mailsrv_templates_t *templates)
+{
+	return templates->longest_relative;
+}
+
+void mailsrv_templates_each(const mailsrv_templates_t *templates,
+                           void (*f)(const mailsrv_rrset_t *rrset, void *ctx), void *ctx)
+{
+	for (size_t i = 0; i < templates->count; i++) {
+		const mailsrv_node_t *node = &templates->nodes[i];
+		for (size_t j = 0; j < node->count; j++) {
+			f(&node->rrsets[j], ctx);
+		}
+	}
+}
+
+/*! \brief Does \a name begin with the labels \a owner (any letter case)? */
+static bool begins_with(const uint8_t *name, const uint8_t *owner, size_t size)
+{
+	// Label by label: the name may end before the owner does.
+	for (size_t at = 0; at < size; at += 1 + owner[at]) {
+		if (name[at] != owner[at] || !mailsrv_wire_is(name + at + 1, owner + at + 1,
+		                                              owner[at])) {
+			return false;
+		}
+	}
+
+	return true;
+}
+
+const mailsrv_node_t *mailsrv_templates_find(const mailsrv_templates_t *templates,
+                                             const uint8_t *qname, const uint8_t **domain)
+{
+	// A label is at most 63 bytes long; the mask only keeps a wrong one
+	// inside the index.
+	unsigned len = qname[0] & 63;
+	for (unsigned i = templates->first[len]; i < templates->first[len + 1]; i++) {
+		const mailsrv_node_t *node = &templates->nodes[i];
+		if (begins_with(qname, node->owner, node->size) && qname[node->size] != 0) {
+			*domain = qname + node->size;
+			return node;
+		}
+	}
+
+	return NULL;
+}
+
+const mailsrv_rrset_t *mailsrv_node_rrset(const mailsrv_node_t *node, uint16_t qtype)
+{
+	if (node->count > 0 && (qtype == KNOT_RRTYPE_ANY ||
+	                        node->rrsets[0].type == KNOT_RRTYPE_CNAME)) {
+		return &node->rrsets[0];
+	}
+	for (size_t i = 0; i < node->count; i++) {
+		if (node->rrsets[i].type == qtype) {
+			return &node->rrsets[i];
+		}
+	}
+
+	return NULL;
+}
+
+const mailsrv_rrset_t *mailsrv_node_next(const mailsrv_node_t *node,
+                                         const mailsrv_rrset_t *rrset)
+{
+	return (rrset + 1 < node->rrsets + node->count) ? rrset + 1 : NULL;
+}
+
+uint16_t mailsrv_rrset_type(const mailsrv_rrset_t *rrset)
+{
+	return rrset->type;
+}
+
+uint16_t mailsrv_rrset_counter(const mailsrv_rrset_t *rrset)
+{
+	return rrset->counter;
+}
+
+/*! \brief Writes \a size bytes of a name, a relative one before \a domain;
+ *         0 if that makes a name longer than 255 bytes. */
+static size_t write_name(uint8_t *out, const uint8_t *wire, size_t size, bool relative,
+                         const uint8_t *domain, size_t domain_size)
+{
+	memcpy(out, wire, size);
+	if (!relative) {
+		return size;
+	}
+	if (!mailsrv_relative_fits(size, domain_size)) {
+		return 0;
+	}
+	memcpy(out + size, domain, domain_size);
+
+	return size + domain_size;
+}
+
+/*! \brief Writes a template's rdata for a domain, 0 if a name does not fit. */
+static size_t write_rdata(uint8_t *out, const template_t *tpl, const uint8_t *domain,
+                          size_t domain_size, const mailsrv_target_t *own)
+{
+	size_t len = 0, from = 0;
+	for (unsigned i = 0; i < tpl->names; i++) {
+		size_t at = tpl->name_at[i];
+		memcpy(out + len, tpl->data + from, at - from);
+		len += at - from;
+		const uint8_t *name = tpl->data + at;
+		size_t size = knot_dname_size(name);
+		from = at + size;
+		bool relative = tpl->relative & (1U << i);
+		if (tpl->own_target && own != NULL && i + 1 == tpl->names) {
+			size = write_name(out + len, own->wire, own->size, own->relative,
+			                  domain, domain_size);
+		} else {
+			size = write_name(out + len, name, size - (relative ?
+			                  MAILSRV_TEMPLATE_ORIGIN_SIZE : 0), relative,
+			                  domain, domain_size);
+		}
+		if (size == 0) {
+			return 0;
+		}
+		len += size;
+	}
+	memcpy(out + len, tpl->data + from, tpl->len - from);
+
+	return len + tpl->len - from;
+}
+
+int mailsrv_rrset_records(const mailsrv_rrset_t *rrset, const uint8_t *domain,
+                          size_t domain_size, const mailsrv_target_t *own, knot_mm_t *mm,
+                          knot_rdataset_t *out)
+{
+	if (rrset->prepared != NULL && (own == NULL || !rrset->own_target)) {
+		out->count = rrset->count;
+		out->size = rrset->prepared_size;
+		out->rdata = rrset->prepared;
+		return KNOT_EOK;
+	}
+
+	// Each name grows by at most the domain's size (a root name by a target).
+	size_t room = 0;
+	for (size_t i = 0; i < rrset->count; i++) {
+		room += knot_rdata_size(rrset->templates[i].len +
+		                        rrset->templates[i].names * KNOT_DNAME_MAXLEN);
+	}
+	knot_rdata_t *rdata = mm->alloc(mm->ctx, room);
+	if (rdata == NULL) {
+		return KNOT_ENOMEM;
+	}
+	out->count = rrset->count;
+	out->rdata = rdata;
+	out->size = 0;
+	for (size_t i = 0; i < rrset->count; i++) {
+		size_t len = write_rdata(rdata->data, &rrset->templates[i], domain, domain_size, own);
+		if (len == 0 && rrset->templates[i].len > 0) {
+			return KNOT_ESPACE;
+		}
+		rdata->len = len;
+		if (len & 1) {
+			rdata->data[len] = 0;
+		}
+		out->size += knot_rdata_size(len);
+		rdata = knot_rdataset_next(rdata);
+	}
+
+	return KNOT_EOK;
+}

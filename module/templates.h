@@ -1,0 +1,150 @@
+/*  Copyright (C) 2026 mod-mailsrv authors
+ *  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*!
+ * \file
+ *
+ * \brief Record templates of one configuration: the records every mail
+ *        domain D has below it, and which of them a query name asks for.
+ *
+ * A template is a record at OWNER.D, OWNER relative to D and never empty.
+ * Its rdata is wire format in which a name relative to D ends with
+ * MAILSRV_TEMPLATE_ORIGIN; such names are written before D per answer.
+ * Templates of one owner and type form one RRset; the owners and every name
+ * between D and an owner (empty non-terminals, such as _tcp.D) are the
+ * nodes, found from a query name by the length of its first label and a
+ * comparison in place, built once per configuration.
+ *
+ * Invariants after mailsrv_templates_finish(): a node with a CNAME has no
+ * other RRset; an RRset without relative names and without the domain's own
+ * target is prepared once (an answer points at it).
+ */
+
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libknot/libknot.h>
+
+#include "module/name.h"
+
+/*! \brief The origin of names relative to the mail domain in template rdata. */
+#define MAILSRV_TEMPLATE_ORIGIN		"mail-domain.mailsrv.invalid."
+#define MAILSRV_TEMPLATE_ORIGIN_WIRE	(const uint8_t *)"\x0b""mail-domain\x07""mailsrv\x07""invalid"
+#define MAILSRV_TEMPLATE_ORIGIN_SIZE	29
+
+/*! \brief The templates of one configuration. */
+typedef struct mailsrv_templates mailsrv_templates_t;
+
+/*! \brief One node: an owner, or an empty non-terminal above one. */
+typedef struct mailsrv_node mailsrv_node_t;
+
+/*! \brief The records of one owner and type. */
+typedef struct mailsrv_rrset mailsrv_rrset_t;
+
+/*! \brief Flags of mailsrv_templates_add(). */
+enum {
+	/*! The rdata's last name is the domain's own target, if it has one. */
+	MAILSRV_TEMPLATE_OWN_TARGET = 1 << 0,
+};
+
+/*! \brief New templates, none yet (NULL if out of memory). */
+mailsrv_templates_t *mailsrv_templates_new(void);
+
+/*! \brief Frees the templates. */
+void mailsrv_templates_free(mailsrv_templates_t *templates);
+
+/*!
+ * \brief Adds a record template.
+ *
+ * \param owner    Relative owner: labels without the root label, lower case.
+ * \param size     Its size (at least one label).
+ * \param type     Data type (the caller refuses those of the zone).
+ * \param rdata    Wire-format rdata (names relative to D end in the origin).
+ * \param len      Its length.
+ * \param flags    MAILSRV_TEMPLATE_* flags.
+ * \param counter  The statistics counter of its answers (the caller's id).
+ * \param reason   Why the template is refused.
+ *
+ * \return KNOT_EOK, KNOT_EINVAL (with \a reason), KNOT_ENOMEM.
+ */
+int mailsrv_templates_add(mailsrv_templates_t *templates, const uint8_t *owner, size_t size,
+                          uint16_t type, const uint8_t *rdata, size_t len, unsigned flags,
+                          uint16_t counter, char reason[MAILSRV_REASON_SIZE]);
+
+/*!
+ * \brief Makes the nodes, their index and the prepared records; no template
+ *        may be added afterwards.
+ *
+ * \return KNOT_EOK, KNOT_ENOMEM.
+ */
+int mailsrv_templates_finish(mailsrv_templates_t *templates);
+
+/*!
+ * \brief Writes a target as a template name: a relative one before the
+ *        origin.
+ *
+ * \return Bytes written (at most KNOT_DNAME_MAXLEN + the origin's size).
+ */
+size_t mailsrv_templates_write_target(uint8_t *out, const mailsrv_target_t *target);
+
+/*! \brief Bit per length of the first labels of the nodes' names. */
+uint64_t mailsrv_templates_first_lengths(const mailsrv_templates_t *templates);
+
+/*!
+ * \brief Size of the longest relative name (without the origin) the records
+ *        put before a mail domain, 0 if none.
+ */
+size_t mailsrv_templates_longest_relative(const mailsrv_templates_t *templates);
+
+/*! \brief Calls \a f for every RRset. */
+void mailsrv_templates_each(const mailsrv_templates_t *templates,
+                           void (*f)(const mailsrv_rrset_t *rrset, void *ctx), void *ctx);
+
+/*!
+ * \brief The node of a query name: the one of its first labels (in any
+ *        letter case) with the most labels, before a non-root name D.
+ *
+ * \param domain  Output: D, pointing into \a qname.
+ *
+ * \return The node, NULL if none.
+ */
+const mailsrv_node_t *mailsrv_templates_find(const mailsrv_templates_t *templates,
+                                             const uint8_t *qname, const uint8_t **domain);
+
+/*!
+ * \brief The RRset of a node that answers a query type: the RRset of the
+ *        type, a CNAME for every type, the first RRset for ANY.
+ *
+ * \return The RRset, NULL if none (an empty non-terminal has none).
+ */
+const mailsrv_rrset_t *mailsrv_node_rrset(const mailsrv_node_t *node, uint16_t qtype);
+
+/*! \brief The RRset after \a rrset in a node (for ANY), NULL after the last. */
+const mailsrv_rrset_t *mailsrv_node_next(const mailsrv_node_t *node,
+                                         const mailsrv_rrset_t *rrset);
+
+/*! \brief The type of an RRset. */
+uint16_t mailsrv_rrset_type(const mailsrv_rrset_t *rrset);
+
+/*! \brief The counter given to the RRset's first template. */
+uint16_t mailsrv_rrset_counter(const mailsrv_rrset_t *rrset);
+
+/*!
+ * \brief The records of an RRset for a mail domain: the prepared ones, or
+ *        written into \a mm.
+ *
+ * \param domain       Lower-case mail domain.
+ * \param domain_size  Its size.
+ * \param own          The domain's own target (or NULL).
+ * \param mm           Memory of the answer.
+ * \param out          Output: the records (they live as long as \a mm, or
+ *                     as the templates).
+ *
+ * \return KNOT_EOK, KNOT_ESPACE (a name longer than 255 bytes), KNOT_ENOMEM.
+ */
+int mailsrv_rrset_records(const mailsrv_rrset_t *rrset, const uint8_t *domain,
+                          size_t domain_size, const mailsrv_target_t *own, knot_mm_t *mm,
+                          knot_rdataset_t *out);
