@@ -77,27 +77,41 @@ static knotd_in_state_t put_records(knot_pkt_t *pkt, knotd_qdata_t *qdata, uint1
 }
 
 /*!
- * \brief Puts an RRset of a mail domain's template, and for ANY the
- *        RRsets after it.
+ * \brief Puts an RRset of a mail domain's template, and for ANY the RRsets
+ *        after it.
  *
- * \param domain  The lower-case mail domain.
+ * \param domain  The mail domain.
+ * \param lower   It is in lower case (the table's name).
  * \param own     Its own target (or NULL).
  */
 static knotd_in_state_t put_rrsets(knotd_in_state_t state, knot_pkt_t *pkt,
                                    knotd_qdata_t *qdata, uint32_t ttl,
                                    const mailsrv_node_t *node, const mailsrv_rrset_t *rrset,
                                    bool any, const uint8_t *domain, size_t domain_size,
-                                   const mailsrv_target_t *own)
+                                   bool lower, const mailsrv_target_t *own)
 {
 	knotd_in_state_t next = state;
 	for (; rrset != NULL; rrset = any ? mailsrv_node_next(node, rrset) : NULL) {
+		// Names written into records are lower case, also an apex not
+		// looked up; records that are the same for every domain need none.
 		knot_rdataset_t rrs;
-		int ret = mailsrv_rrset_records(rrset, domain, domain_size, own, &pkt->mm, &rrs);
-		if (ret == KNOT_ESPACE) {
-			continue; // A name that does not fit this domain (the list says so).
-		} else if (ret != KNOT_EOK) {
-			qdata->rcode = KNOT_RCODE_SERVFAIL;
-			return KNOTD_IN_STATE_ERROR;
+		const knot_rdataset_t *prepared = mailsrv_rrset_prepared(rrset, own);
+		if (prepared != NULL) {
+			rrs = *prepared;
+		} else {
+			if (!lower) {
+				domain = lower_copy(pkt, domain, domain_size);
+				lower = true;
+			}
+			int ret = (domain == NULL) ? KNOT_ENOMEM :
+			          mailsrv_rrset_records(rrset, domain, domain_size, own, &pkt->mm,
+			                                &rrs);
+			if (ret == KNOT_ESPACE) {
+				continue; // A name that does not fit this domain (the list says so).
+			} else if (ret != KNOT_EOK) {
+				qdata->rcode = KNOT_RCODE_SERVFAIL;
+				return KNOTD_IN_STATE_ERROR;
+			}
 		}
 		next = put_records(pkt, qdata, mailsrv_rrset_type(rrset), ttl, &rrs);
 		if (next != KNOTD_IN_STATE_HIT) {
@@ -152,16 +166,18 @@ knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
 	// A template's name, or D itself: it and its parents exist, empty
 	// non-terminals unless the zone has them (RFC 8020: never NXDOMAIN
 	// above an existing name).
-	const uint8_t *domain = qdata->name;
-	const mailsrv_node_t *node = mailsrv_templates_find(conf->templates, qdata->name, &domain);
+	size_t name_size = mailsrv_name_size(qdata->name);
+	const mailsrv_node_t *node = mailsrv_templates_find(conf->templates, qdata->name,
+	                                                    name_size);
 	if (node == NULL && (state != KNOTD_IN_STATE_MISS || !may_be_domain(qdata->name))) {
 		return state;
 	}
+	const uint8_t *domain = qdata->name + (node != NULL ? mailsrv_node_size(node) : 0);
 
 	// A domain above the zone apex belongs to another zone; one below it is
 	// looked up only if the zone may have such domains (a zone whose only
 	// mail domain is its apex: any other name, as in a random-name flood).
-	size_t domain_size = mailsrv_name_size(domain);
+	size_t domain_size = name_size - (domain - qdata->name);
 	if (domain_size < zone->apex_size ||
 	    (domain_size > zone->apex_size && zone->domains != MAILSRV_DOMAINS_ANY)) {
 		return state;
@@ -209,17 +225,9 @@ knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
 		return KNOTD_IN_STATE_NODATA;
 	}
 
-	// Names written into records are lower case, also an apex not looked up.
-	if (!found) {
-		domain = lower_copy(pkt, domain, domain_size);
-		if (domain == NULL) {
-			qdata->rcode = KNOT_RCODE_SERVFAIL;
-			return KNOTD_IN_STATE_ERROR;
-		}
-	}
 	answered->action = MAILSRV_RECORDS;
 	answered->counter = mailsrv_rrset_counter(rrset);
 
 	return put_rrsets(state, pkt, qdata, conf->ttl, node, rrset, qtype == KNOT_RRTYPE_ANY,
-	                  domain, domain_size, target);
+	                  domain, domain_size, found, target);
 }

@@ -14,7 +14,7 @@
 #define NAMES_MAX	4
 
 /*! \brief One record template. */
-typedef struct {
+typedef struct mailsrv_template {
 	uint8_t *data;              /*!< Rdata, relative names ending in the origin. */
 	uint16_t len;
 	uint8_t names;              /*!< Names in the rdata (at most NAMES_MAX). */
@@ -22,35 +22,6 @@ typedef struct {
 	uint16_t name_at[NAMES_MAX];
 	bool own_target;            /*!< The last name is the domain's own target. */
 } template_t;
-
-struct mailsrv_rrset {
-	uint16_t type;
-	uint16_t counter;
-	uint16_t count;
-	bool own_target;            /*!< A template has the domain's own target. */
-	bool relative;              /*!< A template has a relative name. */
-	template_t *templates;
-	knot_rdata_t *prepared;     /*!< The records for every domain without its own
-	                                 target, if without relative names (or NULL). */
-	size_t prepared_size;
-};
-
-struct mailsrv_node {
-	uint8_t *owner;             /*!< Relative labels, lower case. */
-	uint8_t size;
-	uint16_t count;             /*!< RRsets (0: an empty non-terminal). */
-	mailsrv_rrset_t *rrsets;
-};
-
-struct mailsrv_templates {
-	mailsrv_node_t *nodes;      /*!< By the length of the first label, then the
-	                                 most labels first (once finished). */
-	size_t count, room;
-	uint16_t first[65];         /*!< Nodes of first label length L: first[L] to
-	                                 first[L + 1] - 1. */
-	uint64_t first_lengths;
-	size_t longest_relative;
-};
 
 mailsrv_templates_t *mailsrv_templates_new(void)
 {
@@ -63,7 +34,7 @@ static void rrset_clear(mailsrv_rrset_t *rrset)
 		free(rrset->templates[i].data);
 	}
 	free(rrset->templates);
-	free(rrset->prepared);
+	free(rrset->prepared.rdata);
 }
 
 void mailsrv_templates_free(mailsrv_templates_t *templates)
@@ -287,17 +258,19 @@ static int prepare(mailsrv_rrset_t *rrset)
 	if (rrset->relative) {
 		return KNOT_EOK;
 	}
+	knot_rdataset_t *rrs = &rrset->prepared;
 	for (size_t i = 0; i < rrset->count; i++) {
-		rrset->prepared_size += knot_rdata_size(rrset->templates[i].len);
+		rrs->size += knot_rdata_size(rrset->templates[i].len);
 	}
-	if ((rrset->prepared = malloc(rrset->prepared_size)) == NULL) {
+	if ((rrs->rdata = malloc(rrs->size)) == NULL) {
 		return KNOT_ENOMEM;
 	}
-	knot_rdata_t *rdata = rrset->prepared;
+	knot_rdata_t *rdata = rrs->rdata;
 	for (size_t i = 0; i < rrset->count; i++) {
 		knot_rdata_init(rdata, rrset->templates[i].len, rrset->templates[i].data);
 		rdata = knot_rdataset_next(rdata);
 	}
+	rrs->count = rrset->count;
 
 	return KNOT_EOK;
 }
@@ -360,66 +333,10 @@ void mailsrv_templates_each(const mailsrv_templates_t *templates,
 	}
 }
 
-/*! \brief Does \a name begin with the labels \a owner (any letter case)? */
-static bool begins_with(const uint8_t *name, const uint8_t *owner, size_t size)
-{
-	// Label by label: the name may end before the owner does.
-	for (size_t at = 0; at < size; at += 1 + owner[at]) {
-		if (name[at] != owner[at] || !mailsrv_wire_is(name + at + 1, owner + at + 1,
-		                                              owner[at])) {
-			return false;
-		}
-	}
-
-	return true;
-}
-
-const mailsrv_node_t *mailsrv_templates_find(const mailsrv_templates_t *templates,
-                                             const uint8_t *qname, const uint8_t **domain)
-{
-	// A label is at most 63 bytes long; the mask only keeps a wrong one
-	// inside the index.
-	unsigned len = qname[0] & 63;
-	for (unsigned i = templates->first[len]; i < templates->first[len + 1]; i++) {
-		const mailsrv_node_t *node = &templates->nodes[i];
-		if (begins_with(qname, node->owner, node->size) && qname[node->size] != 0) {
-			*domain = qname + node->size;
-			return node;
-		}
-	}
-
-	return NULL;
-}
-
-const mailsrv_rrset_t *mailsrv_node_rrset(const mailsrv_node_t *node, uint16_t qtype)
-{
-	if (node->count > 0 && (qtype == KNOT_RRTYPE_ANY ||
-	                        node->rrsets[0].type == KNOT_RRTYPE_CNAME)) {
-		return &node->rrsets[0];
-	}
-	for (size_t i = 0; i < node->count; i++) {
-		if (node->rrsets[i].type == qtype) {
-			return &node->rrsets[i];
-		}
-	}
-
-	return NULL;
-}
-
 const mailsrv_rrset_t *mailsrv_node_next(const mailsrv_node_t *node,
                                          const mailsrv_rrset_t *rrset)
 {
 	return (rrset + 1 < node->rrsets + node->count) ? rrset + 1 : NULL;
-}
-
-uint16_t mailsrv_rrset_type(const mailsrv_rrset_t *rrset)
-{
-	return rrset->type;
-}
-
-uint16_t mailsrv_rrset_counter(const mailsrv_rrset_t *rrset)
-{
-	return rrset->counter;
 }
 
 /*! \brief Writes \a size bytes of a name, a relative one before \a domain;
@@ -474,10 +391,9 @@ int mailsrv_rrset_records(const mailsrv_rrset_t *rrset, const uint8_t *domain,
                           size_t domain_size, const mailsrv_target_t *own, knot_mm_t *mm,
                           knot_rdataset_t *out)
 {
-	if (rrset->prepared != NULL && (own == NULL || !rrset->own_target)) {
-		out->count = rrset->count;
-		out->size = rrset->prepared_size;
-		out->rdata = rrset->prepared;
+	const knot_rdataset_t *prepared = mailsrv_rrset_prepared(rrset, own);
+	if (prepared != NULL) {
+		*out = *prepared;
 		return KNOT_EOK;
 	}
 

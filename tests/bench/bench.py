@@ -54,6 +54,14 @@ OTHER_QUERIES = 1000  # per kind of non-mail query (part 'other'); --quick: a qu
 CALLGRIND_QPS = 200  # a rate that knotd under callgrind answers in full
 
 
+# The record of part 'templates': in zone files (static) or a 'record' template.
+MTA_STS = '"v=STSv1; id=20261201T000000"'
+
+
+def mta_sts_line(i):
+    return "_mta-sts.%s %d IN TXT %s" % (domain(i), TTL, MTA_STS)
+
+
 def domain(i):
     return "d%07d.%s" % (i, PARENT)
 
@@ -180,6 +188,17 @@ class Scenario:
         else:
             self.write_static_sub(change=True)
 
+    def write_txt_zones(self, queries):
+        """Zone files with the TXT record of part 'templates' (no SRV), and
+        TXT queries for it."""
+        os.makedirs(self.path("static-txt"), exist_ok=True)
+        for i in range(self.n):
+            write_atomic(os.path.join(self.dir, "static-txt", domain(i)[:-1] + ".zone"),
+                         [apex_text(), "_mta-sts TXT %s\n" % MTA_STS])
+        rng = random.Random(7)
+        write_atomic(self.path("txt-queries.txt"),
+                     ["_mta-sts.%s TXT\n" % domain(rng.randrange(self.n)) for _ in range(queries)])
+
     def probes(self, count=8):
         """Domains spread over the list, the last one included."""
         step = max(1, self.n // count)
@@ -194,7 +213,7 @@ class BenchKnot(harness.Knot):
     floor: the least a zone module can cost)."""
 
     def __init__(self, scenario, setup, full=True, wrapper=(), statistics=False, workers=1,
-                 membership=None):
+                 membership=None, templates=False):
         super().__init__({}, explicit_module=(setup == "module"), wrapper=wrapper)
         self.scenario = scenario
         self.setup = setup
@@ -203,11 +222,15 @@ class BenchKnot(harness.Knot):
         # 'domain-apex' or 'domain-mx' (the apex MX host): mail domains by the
         # zones' data, with an empty list (full=False).
         self.membership = membership
+        # Part 'templates': the TXT record in zone files (static) or a template.
+        self.templates = templates
         self.workers = workers  # UDP and TCP workers each (None: knotd's default)
         self.startup = None
 
     def zone_file(self):
         s = self.scenario
+        if self.setup == "static" and self.templates:
+            return os.path.join(s.dir, "static-txt", "%s.zone")
         if self.setup == "static" and self.full:
             if s.layout == "zones":
                 return os.path.join(s.dir, "static", "%s.zone")
@@ -247,6 +270,8 @@ class BenchKnot(harness.Knot):
                 "    service: [ %s ]" % ", ".join(s.service_names()),
                 "    statistics: %s" % ("on" if self.statistics else "off"),
             ]
+            if self.templates:
+                lines.append('    record: [ "_mta-sts TXT %s" ]' % MTA_STS.replace('"', '\\"'))
             if self.membership == "domain-apex":
                 lines.append("    domain-apex: on")
             elif self.membership == "domain-mx":
@@ -289,6 +314,9 @@ class BenchKnot(harness.Knot):
         timeout = 2.0 if self.wrapper else 0.05
         tcp = self.setup == "noudp"  # truncates every UDP answer
         try:
+            if self.templates:
+                resp = self.query("_mta-sts." + domain(i), "TXT", timeout=timeout)
+                return harness.rr_lines(resp.answer) == [mta_sts_line(i)]
             if self.full or self.membership:
                 resp = self.query(srv_owner(0, i), "SRV", timeout=timeout)
                 return harness.rr_lines(resp.answer) == [srv_line(0, i, target)]
@@ -472,9 +500,10 @@ class Bench:
 
     # Figures
 
-    def callgrind_answers(self, scenario, setup, label, **options):
-        """Instructions per answered query of the scenario's SRV queries
-        (profiles to the results, named by \a label); and the query count."""
+    def callgrind_answers(self, scenario, setup, label, queries="queries.txt", **options):
+        """Instructions per answered query of the scenario's SRV queries (or
+        \a queries), profiles to the results, named by \a label; and the
+        query count."""
         out = os.path.join(self.workdir, "callgrind.%s.%s" % (scenario.name, label))
         wrapper = [VALGRIND, "--tool=callgrind", "--instr-atstart=no",
                    "--callgrind-out-file=" + out]
@@ -484,7 +513,7 @@ class Bench:
         pid = str(knot.proc.pid)
         subprocess.run([CALLGRIND_CONTROL, "-i", "on", pid], check=True,
                        capture_output=True, timeout=120)
-        res = dnsperf(knot.port, scenario.path("queries.txt"), "-n", "1",
+        res = dnsperf(knot.port, scenario.path(queries), "-n", "1",
                       "-Q", str(CALLGRIND_QPS), "-t", "30", "-c", "1")
         subprocess.run([CALLGRIND_CONTROL, "-d", pid], check=True, capture_output=True,
                        timeout=120)
@@ -524,6 +553,19 @@ class Bench:
             ir, _ = self.callgrind_answers(scenario, "module", item, full=False, membership=item)
             self.row(scenario, "instructions per answer: listed (left), %s (right)" % item,
                      round(listed), round(ir), "Ir")
+
+    def templates(self, scenario):
+        """Instructions per answer of a TXT record from a 'record' template,
+        against the same TXT record in the zone files."""
+        scenario.write_txt_zones(self.args.queries)
+        per_query = {}
+        for setup in ("static", "module"):
+            per_query[setup], _ = self.callgrind_answers(scenario, setup, setup + "-txt",
+                                                         queries="txt-queries.txt",
+                                                         templates=True)
+        self.row(scenario, "instructions per TXT answer (callgrind): zone file (left), "
+                 "template (right)", round(per_query["static"]), round(per_query["module"]),
+                 "Ir")
 
     def other(self, scenario):
         """Instructions per query that is not mail, without a module, with
@@ -795,6 +837,8 @@ class Bench:
                     self.callgrind(s)
                 if "membership" in self.args.parts and s.layout == "zones" and s.services == 2:
                     self.membership(s)
+                if "templates" in self.args.parts and s.layout == "zones" and s.services == 2:
+                    self.templates(s)
                 if "other" in self.args.parts and s.layout == "zones" and s.services == 2:
                     self.other(s)
                 if "floor" in self.args.parts and s.layout == "zones":
@@ -821,10 +865,12 @@ def main():
     p.add_argument("--scenarios",
                    default="zones:10000:2,zones:10000:4,zones:100000:2,sub:1e6:2,sub:1e6:4",
                    help="LAYOUT:N:SERVICES,... (layout 'zones' or 'sub')")
-    p.add_argument("--parts", default="native,callgrind,membership,other,floor,counters,micro",
+    p.add_argument("--parts",
+                   default="native,callgrind,membership,templates,other,floor,counters,micro",
                    help="what to measure: native (start-up, QPS, RSS, reloads), "
                    "callgrind, membership (domain-apex and domain-mx against a listed "
-                   "domain, callgrind), other (non-mail queries), floor (start-up, RSS and "
+                   "domain, callgrind), templates (a TXT template against the TXT in "
+                   "zone files, callgrind), other (non-mail queries), floor (start-up, RSS and "
                    "reload beside no module, mod-noudp and mod-synthrecord), counters (what "
                    "'statistics: on' costs), micro")
     p.add_argument("--rounds", type=int, default=5, help="dnsperf runs per setup")

@@ -539,6 +539,29 @@ class ConfigCheck(harness.DnsTestCase):
                      "a CNAME beside other data at 'autoconfig'",
                      extra="    autoconfig: automx.provider.example.\n")
 
+    def test_relative_name_too_long(self):
+        """A relative name in the rdata must fit 255 bytes before every listed
+        domain, as a relative target must: conf-check refuses the list with the
+        line (knotd itself keeps answering from the last good list: the list
+        is data)."""
+        long_domain = ".".join(c * 63 for c in "abc") + ".example.com"  # 205 bytes
+        path = self.knot.write("long.txt", "ok.example.com\n%s\n" % long_domain)
+        try:
+            for size, code in ((48, 1), (47, 0)):  # 51 + 205 bytes do not fit, 50 do
+                self.knot.modules = section(["x CNAME %s.y" % ("l" * size)],
+                                            "    domain-file: %s\n" % path)
+                self.knot.write_config()
+                res = self.knot.knotc("conf-check", conf=True)
+                out = res.stdout + res.stderr
+                self.assertEqual(res.returncode, code, out)
+                if code:
+                    self.assertIn("%s:2: domain '%s.': the relative target makes a name "
+                                  "longer than 255 bytes" % (path, long_domain), out)
+        finally:
+            self.knot.modules = section(TEMPLATES)
+            self.knot.write_config()
+        self.still_answers()
+
 
 SIGNED_RECORDS = [
     '_dmarc TXT "v=DMARC1; p=reject"',

@@ -47,13 +47,12 @@ static void records_text(const mailsrv_templates_t *t, const char *qname, uint16
 {
 	uint8_t name[KNOT_DNAME_MAXLEN];
 	assert_non_null(knot_dname_from_str(name, qname, sizeof(name)));
-	const uint8_t *domain;
-	const mailsrv_node_t *node = mailsrv_templates_find(t, name, &domain);
+	const mailsrv_node_t *node = mailsrv_templates_find(t, name, knot_dname_size(name));
 	assert_non_null(node);
 	const mailsrv_rrset_t *rrset = mailsrv_node_rrset(node, qtype);
 	assert_non_null(rrset);
 	uint8_t lower[KNOT_DNAME_MAXLEN];
-	knot_dname_copy_lower(lower, domain);
+	knot_dname_copy_lower(lower, name + mailsrv_node_size(node));
 	knot_rdataset_t rrs;
 	test_pool_reset(0);
 	assert_int_equal(mailsrv_rrset_records(rrset, lower, knot_dname_size(lower), own,
@@ -71,17 +70,26 @@ static void records_text(const mailsrv_templates_t *t, const char *qname, uint16
 	}
 }
 
-/*! \brief The node of a name, and its D as text ("" if none). */
+/*! \brief The node of a name (NULL if none), its D as text ("" if none). */
 static const mailsrv_node_t *find(const mailsrv_templates_t *t, const uint8_t *name,
                                   char domain_txt[KNOT_DNAME_TXT_MAXLEN + 1])
 {
-	const uint8_t *domain = NULL;
-	const mailsrv_node_t *node = mailsrv_templates_find(t, name, &domain);
+	const mailsrv_node_t *node = mailsrv_templates_find(t, name, knot_dname_size(name));
 	domain_txt[0] = '\0';
 	if (node != NULL) {
-		knot_dname_to_str(domain_txt, domain, KNOT_DNAME_TXT_MAXLEN + 1);
+		knot_dname_to_str(domain_txt, name + mailsrv_node_size(node),
+		                  KNOT_DNAME_TXT_MAXLEN + 1);
 	}
 	return node;
+}
+
+/*! \brief The RRset of a name that answers a type (NULL if none). */
+static const mailsrv_rrset_t *rrset_of(const mailsrv_templates_t *t, const uint8_t *name,
+                                       uint16_t qtype)
+{
+	const mailsrv_node_t *node = mailsrv_templates_find(t, name, knot_dname_size(name));
+	assert_non_null(node);
+	return mailsrv_node_rrset(node, qtype);
 }
 
 static void test_find(void **state)
@@ -95,16 +103,16 @@ static void test_find(void **state)
 	char d[KNOT_DNAME_TXT_MAXLEN + 1];
 
 	// Owners and the empty non-terminals above them, in any letter case.
-	const mailsrv_node_t *mta = find(t, DNAME("\x08""_MTA-Sts\x07""example\x03""com"), d);
-	assert_non_null(mta);
+	const uint8_t *mta = DNAME("\x08""_MTA-Sts\x07""example\x03""com");
+	assert_non_null(find(t, mta, d));
 	assert_string_equal(d, "example.com.");
 	assert_non_null(find(t, DNAME("\x05""_smtp\x04""_tls\x01""a\x01""b"), d));
 	assert_string_equal(d, "a.b.");
-	const mailsrv_node_t *tls = find(t, DNAME("\x04""_TLS\x01""a\x01""b"), d);
-	assert_non_null(tls);
+	const uint8_t *tls = DNAME("\x04""_TLS\x01""a\x01""b");
+	assert_non_null(find(t, tls, d));
 	assert_string_equal(d, "a.b.");
-	assert_null(mailsrv_node_rrset(tls, KNOT_RRTYPE_TXT));
-	assert_null(mailsrv_node_rrset(tls, KNOT_RRTYPE_ANY));
+	assert_null(rrset_of(t, tls, KNOT_RRTYPE_TXT));
+	assert_null(rrset_of(t, tls, KNOT_RRTYPE_ANY));
 	assert_non_null(find(t, DNAME("\x0a""_domainkey\x01""a"), d));
 	assert_non_null(find(t, DNAME("\x03""_25\x04""_tcp\x02""mx\x01""a"), d));
 	assert_non_null(find(t, DNAME("\x04""_tcp\x02""mx\x01""a"), d));
@@ -122,17 +130,15 @@ static void test_find(void **state)
 	assert_null(find(t, DNAME(""), d));
 
 	// The types of a node: its own, a CNAME for every type, ANY the first.
-	assert_int_equal(mailsrv_rrset_type(mailsrv_node_rrset(mta, KNOT_RRTYPE_TXT)),
+	assert_int_equal(mailsrv_rrset_type(rrset_of(t, mta, KNOT_RRTYPE_TXT)), KNOT_RRTYPE_TXT);
+	assert_int_equal(mailsrv_rrset_counter(rrset_of(t, mta, KNOT_RRTYPE_ANY)),
 	                 KNOT_RRTYPE_TXT);
-	assert_int_equal(mailsrv_rrset_counter(mailsrv_node_rrset(mta, KNOT_RRTYPE_ANY)),
-	                 KNOT_RRTYPE_TXT);
-	assert_null(mailsrv_node_rrset(mta, KNOT_RRTYPE_A));
-	const mailsrv_node_t *cname = find(t, DNAME("\x07""mta-sts\x01""a"), d);
+	assert_null(rrset_of(t, mta, KNOT_RRTYPE_A));
+	const uint8_t *cname = DNAME("\x07""mta-sts\x01""a");
 	const uint16_t types[] = { KNOT_RRTYPE_A, KNOT_RRTYPE_CNAME, KNOT_RRTYPE_TXT,
 	                           KNOT_RRTYPE_ANY, KNOT_RRTYPE_MX };
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		assert_int_equal(mailsrv_rrset_type(mailsrv_node_rrset(cname, types[i])),
-		                 KNOT_RRTYPE_CNAME);
+		assert_int_equal(mailsrv_rrset_type(rrset_of(t, cname, types[i])), KNOT_RRTYPE_CNAME);
 	}
 
 	// First label lengths: the filter of apex-only zones.
@@ -167,9 +173,8 @@ static void test_records(void **state)
 
 	// ANY: every RRset of the owner, one after the other.
 	uint8_t name[KNOT_DNAME_MAXLEN];
-	const uint8_t *domain;
 	knot_dname_from_str(name, "_multi.example.com.", sizeof(name));
-	const mailsrv_node_t *node = mailsrv_templates_find(t, name, &domain);
+	const mailsrv_node_t *node = mailsrv_templates_find(t, name, knot_dname_size(name));
 	const mailsrv_rrset_t *first = mailsrv_node_rrset(node, KNOT_RRTYPE_ANY);
 	assert_int_equal(mailsrv_rrset_type(first), KNOT_RRTYPE_TXT);
 	assert_int_equal(mailsrv_rrset_type(mailsrv_node_next(node, first)), KNOT_RRTYPE_A);
@@ -177,13 +182,18 @@ static void test_records(void **state)
 
 	// Records without relative names are prepared: the same memory each time.
 	knot_rdataset_t a, b;
-	const mailsrv_rrset_t *txt_set = mailsrv_node_rrset(node, KNOT_RRTYPE_TXT);
+	const mailsrv_rrset_t *txt_set = rrset_of(t, name, KNOT_RRTYPE_TXT);
 	assert_int_equal(mailsrv_rrset_records(txt_set, DNAME("\x01""a"), 3, NULL, &test_pool, &a),
 	                 KNOT_EOK);
 	assert_int_equal(mailsrv_rrset_records(txt_set, DNAME("\x01""b"), 3, NULL, &test_pool, &b),
 	                 KNOT_EOK);
 	assert_ptr_equal(a.rdata, b.rdata);
 	assert_int_equal(a.count, 2);
+	const knot_rdataset_t *prepared = mailsrv_rrset_prepared(txt_set, NULL);
+	assert_non_null(prepared);
+	assert_ptr_equal(prepared->rdata, a.rdata);
+	assert_int_equal(prepared->count, 2);
+	assert_int_equal(prepared->size, a.size);
 
 	// A relative name that would exceed 255 bytes: no records.
 	uint8_t long_domain[KNOT_DNAME_MAXLEN] = { 0 };
@@ -193,8 +203,8 @@ static void test_records(void **state)
 	}
 	assert_int_equal(knot_dname_size(long_domain), 249);
 	knot_dname_from_str(name, "rel.example.com.", sizeof(name));
-	node = mailsrv_templates_find(t, name, &domain);
-	const mailsrv_rrset_t *rel = mailsrv_node_rrset(node, KNOT_RRTYPE_CNAME);
+	const mailsrv_rrset_t *rel = rrset_of(t, name, KNOT_RRTYPE_CNAME);
+	assert_null(mailsrv_rrset_prepared(rel, NULL)); // A relative name: per domain.
 	assert_int_equal(mailsrv_rrset_records(rel, long_domain, 249, NULL, &test_pool, &a),
 	                 KNOT_ESPACE);
 	mailsrv_templates_free(t);
@@ -244,15 +254,19 @@ static void test_services(void **state)
 
 	// Counters: the kind and the service.
 	uint8_t name[KNOT_DNAME_MAXLEN];
-	const uint8_t *domain;
 	knot_dname_from_str(name, "_imaps._tcp.a.example.", sizeof(name));
-	const mailsrv_node_t *node = mailsrv_templates_find(t, name, &domain);
-	assert_int_equal(mailsrv_rrset_counter(mailsrv_node_rrset(node, KNOT_RRTYPE_SRV)),
-	                 1 << 8 | 1);
+	const mailsrv_rrset_t *imaps = rrset_of(t, name, KNOT_RRTYPE_SRV);
+	assert_int_equal(mailsrv_rrset_counter(imaps), 1 << 8 | 1);
+	// Relative target: written per domain; the others with the domain's own.
+	assert_null(mailsrv_rrset_prepared(imaps, NULL));
+	knot_dname_from_str(name, "_submissions._tcp.a.example.", sizeof(name));
+	const mailsrv_rrset_t *subm = rrset_of(t, name, KNOT_RRTYPE_SRV);
+	assert_non_null(mailsrv_rrset_prepared(subm, NULL));
+	assert_null(mailsrv_rrset_prepared(subm, own));
 	knot_dname_from_str(name, "_smtps._tcp.a.example.", sizeof(name));
-	node = mailsrv_templates_find(t, name, &domain);
-	assert_int_equal(mailsrv_rrset_counter(mailsrv_node_rrset(node, KNOT_RRTYPE_SRV)),
-	                 2 << 8 | 10);
+	const mailsrv_rrset_t *smtps = rrset_of(t, name, KNOT_RRTYPE_SRV);
+	assert_int_equal(mailsrv_rrset_counter(smtps), 2 << 8 | 10);
+	assert_non_null(mailsrv_rrset_prepared(smtps, own));
 	assert_int_equal(mailsrv_templates_longest_relative(t), 5); // imap
 
 	// A CNAME beside the SRV record is refused.
