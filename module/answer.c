@@ -154,6 +154,48 @@ static inline bool may_be_domain(const uint8_t *name)
 	return name[0] != 0 && name[1] != '_';
 }
 
+/*! \brief A mail domain D of the zone and its own target. */
+typedef struct {
+	const uint8_t *name;             /*!< D; the table's (lower-case) name if found. */
+	size_t size;
+	bool found;                      /*!< Found in the table. */
+	const mailsrv_target_t *target;  /*!< Its own target, mailsrv_ancestor (a parent of
+	                                      mail domains only), or NULL. */
+} domain_t;
+
+/*! \brief Is the name a mail domain of the zone (or a parent of one)? */
+static bool domain_find(const mailsrv_answer_conf_t *conf, const mailsrv_answer_zone_t *zone,
+                        knot_pkt_t *pkt, knotd_qdata_t *qdata, domain_t *d)
+{
+	// A domain above the zone apex belongs to another zone; one below it is
+	// looked up only if the zone may have such domains (a zone whose only
+	// mail domain is its apex: any other name, as in a random-name flood).
+	if (d->size < zone->apex_size ||
+	    (d->size > zone->apex_size && zone->domains != MAILSRV_DOMAINS_ANY)) {
+		return false;
+	}
+
+	// The apex of a zone whose only mail domain it is, with the configured
+	// target, needs no lookup: a name of the apex's size in the zone is the
+	// apex. Nor does a zone without domains in the table, whose apex may
+	// still be a mail domain by its data.
+	d->target = NULL;
+	d->found = false;
+	if (zone->domains != MAILSRV_DOMAINS_APEX_DEFAULT &&
+	    zone->domains != MAILSRV_DOMAINS_NONE) {
+		d->found = table_lookup(zone->table, pkt, &d->name, d->size, &d->target);
+	}
+	bool member = d->found || zone->domains == MAILSRV_DOMAINS_APEX_DEFAULT;
+	if ((!member || d->target == &mailsrv_ancestor) && d->size == zone->apex_size &&
+	    (conf->domain_apex || (conf->domain_mx != NULL &&
+	                           mailsrv_membership_apex(conf->domain_mx, qdata)))) {
+		member = true;
+		d->target = NULL; // The configured target.
+	}
+
+	return member;
+}
+
 knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
                                      const mailsrv_answer_zone_t *zone,
                                      knotd_in_state_t state, knot_pkt_t *pkt,
@@ -163,51 +205,33 @@ knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
 		return state;
 	}
 
-	// A template's name, or D itself: it and its parents exist, empty
-	// non-terminals unless the zone has them (RFC 8020: never NXDOMAIN
-	// above an existing name).
+	// A template's name below a mail domain D, or D itself: it and its
+	// parents exist, empty non-terminals unless the zone has them (RFC 8020:
+	// never NXDOMAIN above an existing name).
 	size_t name_size = mailsrv_name_size(qdata->name);
 	const mailsrv_node_t *node = mailsrv_templates_find(conf->templates, qdata->name,
 	                                                    name_size);
-	if (node == NULL && (state != KNOTD_IN_STATE_MISS || !may_be_domain(qdata->name))) {
+	bool may_be_d = state == KNOTD_IN_STATE_MISS && may_be_domain(qdata->name);
+	if (node == NULL && !may_be_d) {
 		return state;
 	}
-	const uint8_t *domain = qdata->name + (node != NULL ? mailsrv_node_size(node) : 0);
-
-	// A domain above the zone apex belongs to another zone; one below it is
-	// looked up only if the zone may have such domains (a zone whose only
-	// mail domain is its apex: any other name, as in a random-name flood).
-	size_t domain_size = name_size - (domain - qdata->name);
-	if (domain_size < zone->apex_size ||
-	    (domain_size > zone->apex_size && zone->domains != MAILSRV_DOMAINS_ANY)) {
-		return state;
-	}
-
-	// The apex of a zone whose only mail domain it is, with the configured
-	// target, needs no lookup: a name of the apex's size in the zone is the
-	// apex. Nor does a zone without domains in the table, whose apex may
-	// still be a mail domain by its data.
-	const mailsrv_target_t *target = NULL;
-	bool found = false; // The domain is the table's (lower-case) name.
-	if (zone->domains != MAILSRV_DOMAINS_APEX_DEFAULT &&
-	    zone->domains != MAILSRV_DOMAINS_NONE) {
-		found = table_lookup(zone->table, pkt, &domain, domain_size, &target);
-	}
-	bool member = found || zone->domains == MAILSRV_DOMAINS_APEX_DEFAULT;
-	if ((!member || target == &mailsrv_ancestor) && domain_size == zone->apex_size &&
-	    (conf->domain_apex || (conf->domain_mx != NULL &&
-	                           mailsrv_membership_apex(conf->domain_mx, qdata)))) {
-		member = true;
-		target = NULL; // The configured target.
+	size_t below = (node != NULL) ? mailsrv_node_size(node) : 0;
+	domain_t d = { qdata->name + below, name_size - below };
+	bool member = domain_find(conf, zone, pkt, qdata, &d);
+	// Under a parent of mail domains that is none itself, or no mail domain:
+	// a template's name may still be a mail domain itself (mta-sts.D listed).
+	if (node != NULL && (!member || d.target == &mailsrv_ancestor)) {
+		if (!may_be_d) {
+			return state;
+		}
+		node = NULL;
+		d = (domain_t){ qdata->name, name_size };
+		member = domain_find(conf, zone, pkt, qdata, &d);
 	}
 	if (!member) {
 		return state;
 	}
 
-	// Below a parent of mail domains that is none itself: nothing.
-	if (node != NULL && target == &mailsrv_ancestor) {
-		return state;
-	}
 	uint16_t qtype = knot_pkt_qtype(qdata->query);
 	const mailsrv_rrset_t *rrset = (node != NULL) ? mailsrv_node_rrset(node, qtype) : NULL;
 	// A CNAME excludes other data: only where the zone has nothing.
@@ -229,5 +253,5 @@ knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
 	answered->counter = mailsrv_rrset_counter(rrset);
 
 	return put_rrsets(state, pkt, qdata, conf->ttl, node, rrset, qtype == KNOT_RRTYPE_ANY,
-	                  domain, domain_size, found, target);
+	                  d.name, d.size, d.found, d.target);
 }

@@ -45,6 +45,7 @@ struct mailsrv_list {
 	size_t file_count;
 	size_t files_max;
 	size_t max_default_size;       /*!< Longest domain without its own target. */
+	size_t max_size;               /*!< Longest domain. */
 	size_t duplicates;             /*!< Domains listed again with the same target. */
 	mailsrv_list_entry_t first_duplicate; /*!< Where the first one was listed again. */
 	mailsrv_list_index_t by_name;
@@ -232,6 +233,7 @@ mailsrv_list_stats_t mailsrv_list_stats(const mailsrv_list_t *list)
 		.targets = list->target_count,
 		.duplicates = list->duplicates,
 		.max_default_size = list->max_default_size,
+		.max_size = list->max_size,
 		.first_duplicate = list->duplicates > 0 ? &list->first_duplicate : NULL,
 	};
 }
@@ -351,6 +353,9 @@ static int add_domain(mailsrv_list_t *list, const uint8_t *name, size_t name_siz
 	if (list->count > before) {
 		if (target_idx == 0 && name_size > list->max_default_size) {
 			list->max_default_size = name_size;
+		}
+		if (name_size > list->max_size) {
+			list->max_size = name_size;
 		}
 		return KNOT_EOK;
 	}
@@ -727,17 +732,20 @@ int mailsrv_list_add_ancestors(mailsrv_list_t *list)
 	return KNOT_EOK;
 }
 
-int mailsrv_list_check_target(const mailsrv_list_t *list, size_t size,
+int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_relative_t *relative,
                               char err[MAILSRV_ERR_SIZE])
 {
-	if (size == 0) {
+	size_t without_own = relative->without_own > relative->all ? relative->without_own :
+	                     relative->all;
+	if (without_own == 0) {
 		return KNOT_EOK;
 	}
 
 	for (size_t i = 0; i < list->count; i++) {
 		const mailsrv_list_entry_t *entry = &list->entries[i];
 		const uint8_t *name = mailsrv_list_name(list, entry);
-		if (entry->target != 0 ||   // Own target, or a parent only.
+		size_t size = (entry->target == 0) ? without_own : relative->all;
+		if (entry->target == MAILSRV_LIST_ANCESTOR ||
 		    mailsrv_relative_fits(size, knot_dname_size(name))) {
 			continue;
 		}

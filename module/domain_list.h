@@ -64,6 +64,7 @@ typedef struct {
 	size_t targets;           /*!< Distinct own targets. */
 	size_t duplicates;        /*!< Domains listed again with the same target. */
 	size_t max_default_size;  /*!< Longest domain without its own target. */
+	size_t max_size;          /*!< Longest domain. */
 	const mailsrv_list_entry_t *first_duplicate; /*!< Where the first was listed
 	                                                  again (NULL: none). */
 } mailsrv_list_stats_t;
@@ -152,11 +153,11 @@ mailsrv_target_t **mailsrv_list_take_targets(mailsrv_list_t *list, size_t *count
 int mailsrv_list_add_ancestors(mailsrv_list_t *list);
 
 /*!
- * \brief Checks that a relative name of \a size bytes (the records' longest)
- *        fits before every domain without its own target (names of at most
- *        255 bytes).
+ * \brief Checks that the records' relative names fit before the domains
+ *        (names of at most 255 bytes): \a relative->all before every domain,
+ *        \a relative->without_own before those without their own target.
  *
  * \return KNOT_EOK, or KNOT_EINVAL with \a err naming the domain.
  */
-int mailsrv_list_check_target(const mailsrv_list_t *list, size_t size,
+int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_relative_t *relative,
                               char err[MAILSRV_ERR_SIZE]);

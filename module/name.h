@@ -105,6 +105,17 @@ bool mailsrv_name_is_host(const mailsrv_name_t *name, const char *hint,
 bool mailsrv_target_parse(const char *txt, size_t len, mailsrv_name_t *out,
                           char reason[MAILSRV_REASON_SIZE]);
 
+/*!
+ * \brief Sizes of the longest relative names (no root label) that records
+ *        put before mail domains: before every domain, and before domains
+ *        without their own target only (SRV targets, which a domain's own
+ *        target replaces). 0: none.
+ */
+typedef struct {
+	size_t all;
+	size_t without_own;
+} mailsrv_relative_t;
+
 /*! \brief Does a relative name of \a size bytes (no root label) put before a
  *         domain of \a domain_size bytes make a name of at most 255 bytes? */
 static inline bool mailsrv_relative_fits(size_t size, size_t domain_size)

@@ -29,10 +29,11 @@ struct mailsrv_shared {
 	size_t source_count;
 	mailsrv_source_state_t *states; /*!< Sources as read into the table (zero: not read). */
 	size_t max_default_size;       /*!< Longest domain without its own target. */
+	size_t max_size;               /*!< Longest domain. */
 	mailsrv_source_state_t *failed; /*!< Sources as refused last (or NULL). */
 	unsigned failed_limit;         /*!< The removal limit they were refused with, */
-	size_t failed_target;          /*!< and the target size (conf->relative). */
-	size_t warned_target;          /*!< conf->relative last warned about (unfit). */
+	mailsrv_relative_t failed_target; /*!< and the relative names (conf->relative). */
+	mailsrv_relative_t warned_target; /*!< conf->relative last warned about (unfit). */
 	char *snapshot;                /*!< Path of the snapshot (or NULL). */
 	mailsrv_list_status_t status;
 	struct cds_list_head zones;    /*!< Zones that use the table (mailsrv_zone_t). */
@@ -43,9 +44,15 @@ struct mailsrv_shared {
 	uint64_t looked_at;            /*!< When a load() last looked at the files, */
 	unsigned long looked_epoch;    /*!< for this configuration epoch, */
 	unsigned looked_limit;         /*!< this removal limit */
-	size_t looked_target;          /*!< and target size (conf->relative). */
+	mailsrv_relative_t looked_target; /*!< and relative names (conf->relative). */
 	mailsrv_coverage_t reported;   /*!< The last coverage logged. */
 };
+
+/*! \brief Are two sets of relative names' sizes the same? */
+static bool same_relative(const mailsrv_relative_t *a, const mailsrv_relative_t *b)
+{
+	return a->all == b->all && a->without_own == b->without_own;
+}
 
 /*! \brief The coverage check waits for this long without a change. */
 #define COVERAGE_QUIET_NS	1000000000ull
@@ -136,7 +143,7 @@ static int read_list(const mailsrv_list_conf_t *conf, mailsrv_list_t *list,
 		mailsrv_list_clear(list);
 		int ret = mailsrv_sources_read(conf->sources, list, states, err);
 		if (ret == KNOT_EOK) {
-			ret = mailsrv_list_check_target(list, conf->relative, err);
+			ret = mailsrv_list_check_target(list, &conf->relative, err);
 		}
 		size_t which = 0;
 		uint64_t wait = (ret == KNOT_EBUSY) ? RETRY_NS :
@@ -283,6 +290,7 @@ static int shared_apply(mailsrv_shared_t *shared, mailsrv_list_t *list,
 	}
 	int ret = mailsrv_table_apply(shared->table, list, &info->diff);
 	shared->max_default_size = stats.max_default_size;
+	shared->max_size = stats.max_size;
 	shared_changed(shared);
 	info->domains = mailsrv_table_count(shared->table);
 	info->memory = mailsrv_table_memory(shared->table);
@@ -471,7 +479,7 @@ static void shared_refresh(mailsrv_shared_t *shared, const mailsrv_list_conf_t *
 		return;
 	}
 	if (shared->failed != NULL && shared->failed_limit == conf->removal_limit &&
-	    shared->failed_target == conf->relative &&
+	    same_relative(&shared->failed_target, &conf->relative) &&
 	    !mailsrv_sources_changed(conf->sources, shared->failed, *now)) {
 		info->outcome = MAILSRV_KEPT_AGAIN;
 		return;
@@ -499,22 +507,26 @@ static void shared_refresh(mailsrv_shared_t *shared, const mailsrv_list_conf_t *
 }
 
 /*!
- * \brief Warns (once per target) when the relative target does not fit a
- *        domain of the table without its own (after a list checked against
- *        another target: a shared table, a kept list, the snapshot).
+ * \brief Warns (once per size) when a relative name does not fit a domain
+ *        of the table (after a list checked against other names: a shared
+ *        table, a kept list, the snapshot).
  */
 static void check_fit(mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
                       mailsrv_shared_info_t *info)
 {
-	size_t size = conf->relative;
-	if (size == 0 || mailsrv_relative_fits(size, shared->max_default_size) ||
-	    size == shared->warned_target) {
+	const mailsrv_relative_t *relative = &conf->relative;
+	size_t without_own = relative->without_own > relative->all ? relative->without_own :
+	                     relative->all;
+	bool fits = mailsrv_relative_fits(without_own, shared->max_default_size);
+	if ((fits && mailsrv_relative_fits(relative->all, shared->max_size)) ||
+	    same_relative(relative, &shared->warned_target)) {
 		return;
 	}
-	shared->warned_target = size;
+	shared->warned_target = *relative;
 	snprintf(info->unfit, sizeof(info->unfit), "the relative target makes names longer "
-	         "than 255 bytes with the longest domain without its own target (%zu bytes): "
-	         "such domains get no records", shared->max_default_size);
+	         "than 255 bytes with the longest domain%s (%zu bytes): such domains get "
+	         "no records", fits ? "" : " without its own target",
+	         fits ? shared->max_size : shared->max_default_size);
 }
 
 /*! \brief Did a load() look at the table's files just now, for the same
@@ -524,7 +536,7 @@ static bool looked_just_now(const mailsrv_shared_t *shared, const mailsrv_list_c
 	return now_ns() - shared->looked_at < LOOK_SHARED_NS &&
 	       shared->looked_epoch == conf->epoch &&
 	       shared->looked_limit == conf->removal_limit &&
-	       shared->looked_target == conf->relative;
+	       same_relative(&shared->looked_target, &conf->relative);
 }
 
 int mailsrv_registry_get(const mailsrv_list_conf_t *conf, mailsrv_shared_t **shared,

@@ -72,9 +72,8 @@ typedef struct {
 /*! \brief Where a list comes from and what it must meet. */
 typedef struct {
 	const mailsrv_sources_t *sources;
-	size_t relative;                /*!< Size of the longest relative name the records
-	                                     put before a domain: it must fit every domain
-	                                     without its own target (0: none). */
+	mailsrv_relative_t relative;    /*!< The longest relative names the records put
+	                                     before a domain: they must fit. */
 	unsigned removal_limit;         /*!< Percent of a list a change may remove. */
 	/*! knotd's storage: snapshots go below it (NULL: none); asked only when a
 	    table is built (a configuration read costs every zone). */

@@ -37,8 +37,8 @@ typedef knotd_conf_t (*mailsrv_conf_get_f)(void *ctx, const yp_name_t *item);
  */
 typedef struct {
 	mailsrv_answer_conf_t answer;             /*!< Prepared (mailsrv_answer_prepare()). */
-	size_t longest_relative; /*!< Size of the longest relative name the records
-	                              put before a domain (0: none). */
+	mailsrv_relative_t longest_relative; /*!< The longest relative names the
+	                                          records put before a domain. */
 	const mailsrv_sources_t *sources;         /*!< Where the list comes from. */
 	unsigned removal_limit;  /*!< Percent of the list a change may remove. */
 	bool statistics;         /*!< Counters in 'knotc zone-stats'. */

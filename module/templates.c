@@ -72,15 +72,24 @@ static bool is_relative(const uint8_t *name)
 	return knot_dname_in_bailiwick(name, MAILSRV_TEMPLATE_ORIGIN_WIRE) >= 0;
 }
 
+/*! \brief Is the origin's wire (a relative name's end) in \a len bytes at
+ *         \a data? */
+static bool has_origin(const uint8_t *data, size_t len)
+{
+	return memmem(data, len, MAILSRV_TEMPLATE_ORIGIN_WIRE, MAILSRV_TEMPLATE_ORIGIN_SIZE) != NULL;
+}
+
 /*!
  * \brief Finds the names of a template's rdata by the type's rdata
- *        descriptor (as knot_rrset_rr_to_canonical() does).
+ *        descriptor (as knot_rrset_rr_to_canonical() does), and checks that
+ *        the rdata is what the type has: the scanner takes any generic
+ *        rdata ("\\# 3 000a3f") for a known type.
  */
-static int find_names(template_t *tpl, uint16_t type, size_t *longest,
-                      char reason[MAILSRV_REASON_SIZE])
+static int find_names(template_t *tpl, uint16_t type, char reason[MAILSRV_REASON_SIZE])
 {
 	const knot_rdata_descriptor_t *desc = knot_get_rdata_descriptor(type);
 	const uint8_t *pos = tpl->data, *end = tpl->data + tpl->len;
+	const uint8_t *plain = pos; // Where the bytes that are no names begin.
 	for (const int *block = desc->block_types; *block != KNOT_RDATA_WF_END && pos < end;
 	     block++) {
 		int size;
@@ -88,17 +97,13 @@ static int find_names(template_t *tpl, uint16_t type, size_t *longest,
 		case KNOT_RDATA_WF_COMPRESSIBLE_DNAME:
 		case KNOT_RDATA_WF_DECOMPRESSIBLE_DNAME:
 		case KNOT_RDATA_WF_FIXED_DNAME:
-			size = knot_dname_size(pos);
-			if (tpl->names == NAMES_MAX) {
-				snprintf(reason, MAILSRV_REASON_SIZE, "more than %d names", NAMES_MAX);
-				return KNOT_EINVAL;
+			if ((size = knot_dname_wire_check(pos, end, NULL)) <= 0 ||
+			    tpl->names == NAMES_MAX || has_origin(plain, pos - plain)) {
+				break;
 			}
-			if (is_relative(pos)) {
-				tpl->relative |= 1U << tpl->names;
-				size_t prefix = size - MAILSRV_TEMPLATE_ORIGIN_SIZE;
-				*longest = prefix > *longest ? prefix : *longest;
-			}
+			tpl->relative |= is_relative(pos) ? 1U << tpl->names : 0;
 			tpl->name_at[tpl->names++] = pos - tpl->data;
+			plain = pos + size;
 			break;
 		case KNOT_RDATA_WF_NAPTR_HEADER:
 			size = knot_naptr_header_size(pos, end);
@@ -107,16 +112,47 @@ static int find_names(template_t *tpl, uint16_t type, size_t *longest,
 			size = end - pos;
 			break;
 		default:
-			size = *block;
+			size = (*block <= end - pos) ? *block : 0;
 			break;
 		}
-		if (size <= 0) {
-			return KNOT_EMALF; // Unreachable: the scanner's rdata.
+		if (size <= 0 || tpl->names > NAMES_MAX) {
+			break;
 		}
 		pos += size;
 	}
 
+	char name[16];
+	knot_rrtype_to_string(type, name, sizeof(name));
+	if (pos != end) {
+		snprintf(reason, MAILSRV_REASON_SIZE, "invalid %s rdata", name);
+		return KNOT_EINVAL;
+	}
+	// A relative name where the descriptor has none (SVCB and HTTPS
+	// targets before Knot DNS 3.5.4) would be answered as it is.
+	if (has_origin(plain, end - plain)) {
+		snprintf(reason, MAILSRV_REASON_SIZE, "a relative name in %s rdata (%s it "
+		         "must be absolute)", name, tpl->names == NAMES_MAX ? "more than 4 names:" :
+		         "here");
+		return KNOT_EINVAL;
+	}
+
 	return KNOT_EOK;
+}
+
+/*! \brief Notes the sizes of a template's relative names (without the origin). */
+static void note_relative(mailsrv_templates_t *templates, const template_t *tpl)
+{
+	for (unsigned i = 0; i < tpl->names; i++) {
+		const uint8_t *name = tpl->data + tpl->name_at[i];
+		if (!(tpl->relative & (1U << i))) {
+			continue;
+		}
+		// The domain's own target replaces the last name of an SRV record.
+		size_t prefix = knot_dname_size(name) - MAILSRV_TEMPLATE_ORIGIN_SIZE;
+		size_t *longest = (tpl->own_target && i + 1 == tpl->names) ?
+		                  &templates->longest.without_own : &templates->longest.all;
+		*longest = prefix > *longest ? prefix : *longest;
+	}
 }
 
 /*! \brief Writes a relative owner as text for a message (without a dot). */
@@ -200,8 +236,7 @@ int mailsrv_templates_add(mailsrv_templates_t *templates, const uint8_t *owner, 
 		return KNOT_ENOMEM;
 	}
 	memcpy(tpl.data, rdata, len);
-	size_t longest = templates->longest_relative;
-	int ret = find_names(&tpl, type, &longest, reason);
+	int ret = find_names(&tpl, type, reason);
 	mailsrv_rrset_t *rrset = NULL;
 	if (ret == KNOT_EOK && tpl.own_target && tpl.names == 0) {
 		ret = KNOT_EINVAL; // Unreachable: the module's own records.
@@ -215,10 +250,19 @@ int mailsrv_templates_add(mailsrv_templates_t *templates, const uint8_t *owner, 
 		free(tpl.data);
 		return ret;
 	}
+	// A record listed twice is one record (as in a zone).
+	for (size_t i = 0; i < rrset->count; i++) {
+		const template_t *other = &rrset->templates[i];
+		if (other->len == tpl.len && other->own_target == tpl.own_target &&
+		    memcmp(other->data, tpl.data, tpl.len) == 0) {
+			free(tpl.data);
+			return KNOT_EOK;
+		}
+	}
 	rrset->templates[rrset->count++] = tpl;
 	rrset->own_target |= tpl.own_target;
 	rrset->relative |= tpl.relative != 0;
-	templates->longest_relative = longest;
+	note_relative(templates, &tpl);
 
 	return KNOT_EOK;
 }
@@ -288,7 +332,9 @@ int mailsrv_templates_finish(mailsrv_templates_t *templates)
 		return ret;
 	}
 
-	qsort(templates->nodes, templates->count, sizeof(*templates->nodes), node_order);
+	if (templates->count > 0) {
+		qsort(templates->nodes, templates->count, sizeof(*templates->nodes), node_order);
+	}
 	size_t n = 0;
 	for (unsigned len = 0; len <= 64; len++) {
 		templates->first[len] = n;
@@ -317,9 +363,9 @@ uint64_t mailsrv_templates_first_lengths(const mailsrv_templates_t *templates)
 	return templates->first_lengths;
 }
 
-size_t mailsrv_templates_longest_relative(const mailsrv_templates_t *templates)
+mailsrv_relative_t mailsrv_templates_longest_relative(const mailsrv_templates_t *templates)
 {
-	return templates->longest_relative;
+	return templates->longest;
 }
 
 void mailsrv_templates_each(const mailsrv_templates_t *templates,

@@ -73,7 +73,7 @@ typedef struct {
 	uint16_t first[65];        /*!< Nodes of first label length L: first[L] to
 	                                first[L + 1] - 1. */
 	uint64_t first_lengths;
-	size_t longest_relative;
+	mailsrv_relative_t longest;
 } mailsrv_templates_t;
 
 /*! \brief Flags of mailsrv_templates_add(). */
@@ -125,11 +125,9 @@ size_t mailsrv_templates_write_target(uint8_t *out, const mailsrv_target_t *targ
 /*! \brief Bit per length of the first labels of the nodes' names. */
 uint64_t mailsrv_templates_first_lengths(const mailsrv_templates_t *templates);
 
-/*!
- * \brief Size of the longest relative name (without the origin) the records
- *        put before a mail domain, 0 if none.
- */
-size_t mailsrv_templates_longest_relative(const mailsrv_templates_t *templates);
+/*! \brief The longest relative names (without the origin) the records put
+ *         before a mail domain. */
+mailsrv_relative_t mailsrv_templates_longest_relative(const mailsrv_templates_t *templates);
 
 /*! \brief Calls \a f for every RRset. */
 void mailsrv_templates_each(const mailsrv_templates_t *templates,

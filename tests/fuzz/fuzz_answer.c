@@ -86,8 +86,8 @@ static mailsrv_list_t *read_seed_list(memfile_t *file)
 	FUZZ_CHECK(list != NULL, "out of memory");
 	FUZZ_CHECK(test_list_add_file(list, file->path, err) == KNOT_EOK, "%s", err);
 	FUZZ_CHECK(mailsrv_list_add_ancestors(list) == KNOT_EOK, "out of memory");
-	FUZZ_CHECK(mailsrv_list_check_target(list, relative_target->size, err) == KNOT_EOK, "%s",
-	           err);
+	mailsrv_relative_t relative = { .without_own = relative_target->size };
+	FUZZ_CHECK(mailsrv_list_check_target(list, &relative, err) == KNOT_EOK, "%s", err);
 	return list;
 }
 
@@ -330,7 +330,7 @@ static size_t model(const request_t *req, const uint8_t *name, const uint8_t *do
 		*node = true;
 	} else if (extras && parent(second) == domain && is_label(name, "_smtp") &&
 	           is_label(second, "_tls")) {
-		const char txt[] = "\x25v=TLSRPTv1; rua=mailto:r@example.net";
+		const char txt[] = "\x24v=TLSRPTv1; rua=mailto:r@example.net";
 		model_rr(&rrs[count++], KNOT_RRTYPE_TXT, txt, sizeof(txt) - 1);
 		*node = true;
 	} else if (extras && second == domain && is_label(name, "_tls")) {

@@ -552,6 +552,20 @@ static void test_hook_templates(void **state)
 	expect(f, "_mta-sts.nope.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_MISS,
 	       MAILSRV_KEEP);
 	expect(f, "x._mta-sts.example.com.", KNOT_RRTYPE_TXT, KNOTD_IN_STATE_MISS, MAILSRV_KEEP);
+
+	// A template's name that is a mail domain, or a parent of one, itself:
+	// never NXDOMAIN (RFC 8020).
+	mailsrv_table_t *listed = f->table;
+	f->table = test_table((const char *[]){ "x.mta-sts.nope.example.com", "mta-sts.example.org",
+	                                        NULL });
+	expect(f, "mta-sts.nope.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA,
+	       MAILSRV_NODATA);
+	expect(f, "_tcp.x.mta-sts.nope.example.com.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA,
+	       MAILSRV_NODATA);
+	f->apex_size = 13; // example.org.
+	expect(f, "mta-sts.example.org.", KNOT_RRTYPE_A, KNOTD_IN_STATE_NODATA, MAILSRV_NODATA);
+	mailsrv_table_free(f->table);
+	f->table = listed;
 }
 
 static void test_hook_upper_name(void **state)

@@ -196,11 +196,31 @@ static void test_relative_target_length(void **state)
 	char err[MAILSRV_ERR_SIZE] = "";
 	assert_int_equal(test_list_add_file(list, path, err), KNOT_EOK);
 
-	// "ab" + 252 = 255 fits; "abc" + 252 does not.
-	assert_int_equal(mailsrv_list_check_target(list, 3, err), KNOT_EOK);
-	assert_int_equal(mailsrv_list_check_target(list, 0, err), KNOT_EOK);
-	assert_int_equal(mailsrv_list_check_target(list, 4, err), KNOT_EINVAL);
+	// "ab" + 252 = 255 fits; "abc" + 252 does not, before every domain or
+	// before domains without their own target.
+	const mailsrv_relative_t fit[] = { { 3, 0 }, { 0, 3 }, { 0, 0 }, { 3, 3 } };
+	for (size_t i = 0; i < sizeof(fit) / sizeof(fit[0]); i++) {
+		assert_int_equal(mailsrv_list_check_target(list, &fit[i], err), KNOT_EOK);
+	}
+	const mailsrv_relative_t unfit[] = { { 4, 0 }, { 0, 4 }, { 2, 4 } };
 	char expected[MAILSRV_ERR_SIZE];
+	snprintf(expected, sizeof(expected), "%s:1: domain '%s.': the relative target "
+	         "makes a name longer than 255 bytes", path, domain);
+	for (size_t i = 0; i < sizeof(unfit) / sizeof(unfit[0]); i++) {
+		assert_int_equal(mailsrv_list_check_target(list, &unfit[i], err), KNOT_EINVAL);
+		assert_string_equal(err, expected);
+	}
+	mailsrv_list_free(list);
+
+	// A domain with its own target: only the names before every domain.
+	snprintf(data, sizeof(data), "%s ab.\n", domain);
+	path = test_write_file("long1.txt", data, strlen(data));
+	list = mailsrv_list_new();
+	assert_int_equal(test_list_add_file(list, path, err), KNOT_EOK);
+	assert_int_equal(mailsrv_list_check_target(list, &(mailsrv_relative_t){ 3, 200 }, err),
+	                 KNOT_EOK);
+	assert_int_equal(mailsrv_list_check_target(list, &(mailsrv_relative_t){ 4, 0 }, err),
+	                 KNOT_EINVAL);
 	snprintf(expected, sizeof(expected), "%s:1: domain '%s.': the relative target "
 	         "makes a name longer than 255 bytes", path, domain);
 	assert_string_equal(err, expected);

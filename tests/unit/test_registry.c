@@ -119,7 +119,7 @@ static mailsrv_list_conf_t list_conf(const mailsrv_sources_t *src)
 	                              .storage = storage };
 }
 
-static size_t conf_relative;
+static mailsrv_relative_t conf_relative;
 
 /*! \brief When the last get() returned: the registry notes its look at the
  *         files at the end of a get. */
@@ -269,7 +269,7 @@ static void test_check(void **state)
 	char domain[300];
 	snprintf(domain, sizeof(domain), "%s.%s.%s.%s\n", L63, L63, L63, "b123456789");
 	write_list(domain);
-	conf.relative = 60;
+	conf.relative = (mailsrv_relative_t){ .without_own = 60 };
 	assert_int_equal(mailsrv_registry_check(&conf, err), KNOT_EINVAL);
 	assert_non_null(strstr(err, "the relative target makes a name longer than 255 bytes"));
 
@@ -390,7 +390,7 @@ static void test_target_change(void **state)
 	mailsrv_shared_info_t info;
 	mailsrv_shared_t *shared = get(MAILSRV_BUILT, &info);
 
-	conf_relative = 60;
+	conf_relative = (mailsrv_relative_t){ .without_own = 60 };
 	get(MAILSRV_SHARED, &info);
 	assert_string_equal(info.unfit, "the relative target makes names longer than 255 bytes "
 	                    "with the longest domain without its own target (204 bytes): such "
@@ -405,7 +405,7 @@ static void test_target_change(void **state)
 	get(MAILSRV_KEPT, &info);
 	assert_non_null(strstr(info.error, "the relative target makes a name longer than 255 bytes"));
 	// ...and read again with another target.
-	conf_relative = 0;
+	conf_relative = (mailsrv_relative_t){ 0 };
 	get(MAILSRV_RELOADED, &info);
 	assert_int_equal(info.domains, 3);
 	put(shared, 5);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <libknot/libknot.h>
+#include <libknot/version.h>
 
 #include "module/services.h"
 #include "module/template_text.h"
@@ -169,7 +170,9 @@ static void test_records(void **state)
 	assert_string_equal(txt, "10 Mx.Provider.Example.");
 	records_text(t, "two.example.com.", KNOT_RRTYPE_RP, NULL, txt, sizeof(txt));
 	assert_string_equal(txt, "mbox.a.example.com. txt.example.com.");
-	assert_int_equal(mailsrv_templates_longest_relative(t), 7); // mbox.a
+	// mbox.a: before every domain.
+	assert_int_equal(mailsrv_templates_longest_relative(t).all, 7);
+	assert_int_equal(mailsrv_templates_longest_relative(t).without_own, 0);
 
 	// ANY: every RRset of the owner, one after the other.
 	uint8_t name[KNOT_DNAME_MAXLEN];
@@ -267,7 +270,9 @@ static void test_services(void **state)
 	const mailsrv_rrset_t *smtps = rrset_of(t, name, KNOT_RRTYPE_SRV);
 	assert_int_equal(mailsrv_rrset_counter(smtps), 2 << 8 | 10);
 	assert_non_null(mailsrv_rrset_prepared(smtps, own));
-	assert_int_equal(mailsrv_templates_longest_relative(t), 5); // imap
+	// imap: only before domains without their own target.
+	assert_int_equal(mailsrv_templates_longest_relative(t).all, 0);
+	assert_int_equal(mailsrv_templates_longest_relative(t).without_own, 5);
 
 	// A CNAME beside the SRV record is refused.
 	mailsrv_templates_t *t2 = mailsrv_templates_new();
@@ -309,6 +314,16 @@ static void test_text_refused(void **state)
 		{ "", "expected 'OWNER TYPE RDATA'" },
 		{ "$INCLUDE /etc/passwd", "expected 'OWNER TYPE RDATA'" },
 		{ "x TXT a\ny TXT b", "expected one record" },
+		// Generic rdata must be what the type has (the scanner takes any).
+		{ "x MX \\# 3 000a3f", "invalid MX rdata" },
+		{ "x A \\# 3 010203", "invalid A rdata" },
+		{ "x CNAME \\# 2 0361", "invalid CNAME rdata" },
+		{ "x SRV \\# 7 00000000000003", "invalid SRV rdata" },
+#if KNOT_VERSION_HEX < 0x030504
+		// Before 3.5.4 libknot names no SVCB or HTTPS target.
+		{ "x HTTPS 1 web alpn=h2", "a relative name in HTTPS rdata (here it must be "
+		  "absolute)" },
+#endif
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		mailsrv_templates_t *t = mailsrv_templates_new();
@@ -336,6 +351,30 @@ static void test_text_refused(void **state)
 	mailsrv_templates_free(t);
 }
 
+static void test_text_accepted(void **state)
+{
+	(void)state;
+	mailsrv_templates_t *t = templates_of((const char *[]){
+		"x TXT a", "x TXT a", "x TXT b", "x MX \\# 3 000a00", "h HTTPS 1 web.example. alpn=h2",
+#if KNOT_VERSION_HEX >= 0x030504
+		"r HTTPS 1 web alpn=h2",
+#endif
+		NULL });
+	char txt[1024];
+	// A record listed twice is one record.
+	records_text(t, "x.d.example.", KNOT_RRTYPE_TXT, NULL, txt, sizeof(txt));
+	assert_string_equal(txt, "\"a\" | \"b\"");
+	records_text(t, "x.d.example.", KNOT_RRTYPE_MX, NULL, txt, sizeof(txt));
+	assert_string_equal(txt, "10 .");
+	records_text(t, "h.d.example.", KNOT_RRTYPE_HTTPS, NULL, txt, sizeof(txt));
+	assert_string_equal(txt, "1 web.example. alpn=h2");
+#if KNOT_VERSION_HEX >= 0x030504
+	records_text(t, "r.d.example.", KNOT_RRTYPE_HTTPS, NULL, txt, sizeof(txt));
+	assert_string_equal(txt, "1 web.d.example. alpn=h2");
+#endif
+	mailsrv_templates_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_text_refused),
+		cmocka_unit_test(test_text_accepted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
