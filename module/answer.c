@@ -154,24 +154,24 @@ static inline bool may_be_domain(const uint8_t *name)
 	return name[0] != 0 && name[1] != '_';
 }
 
-/*! \brief A mail domain D of the zone and its own target. */
-typedef struct {
-	const uint8_t *name;             /*!< D; the table's (lower-case) name if found. */
-	size_t size;
-	bool found;                      /*!< Found in the table. */
-	const mailsrv_target_t *target;  /*!< Its own target, mailsrv_ancestor (a parent of
-	                                      mail domains only), or NULL. */
-} domain_t;
-
-/*! \brief Is the name a mail domain of the zone (or a parent of one)? */
-static bool domain_find(const mailsrv_answer_conf_t *conf, const mailsrv_answer_zone_t *zone,
-                        knot_pkt_t *pkt, knotd_qdata_t *qdata, domain_t *d)
+/*!
+ * \brief Is the name a mail domain of the zone (or a parent of one)?
+ *
+ * \param domain  The name; output: the table's (lower-case) name if found.
+ * \param target  Output: its own target, mailsrv_ancestor (a parent of mail
+ *                domains only), or NULL.
+ * \param found   Output: found in the table.
+ */
+static inline __attribute__((always_inline))
+bool domain_find(const mailsrv_answer_conf_t *conf, const mailsrv_answer_zone_t *zone,
+                 knot_pkt_t *pkt, knotd_qdata_t *qdata, const uint8_t **domain,
+                 size_t size, const mailsrv_target_t **target, bool *found)
 {
 	// A domain above the zone apex belongs to another zone; one below it is
 	// looked up only if the zone may have such domains (a zone whose only
 	// mail domain is its apex: any other name, as in a random-name flood).
-	if (d->size < zone->apex_size ||
-	    (d->size > zone->apex_size && zone->domains != MAILSRV_DOMAINS_ANY)) {
+	if (size < zone->apex_size ||
+	    (size > zone->apex_size && zone->domains != MAILSRV_DOMAINS_ANY)) {
 		return false;
 	}
 
@@ -179,18 +179,18 @@ static bool domain_find(const mailsrv_answer_conf_t *conf, const mailsrv_answer_
 	// target, needs no lookup: a name of the apex's size in the zone is the
 	// apex. Nor does a zone without domains in the table, whose apex may
 	// still be a mail domain by its data.
-	d->target = NULL;
-	d->found = false;
+	*target = NULL;
+	*found = false;
 	if (zone->domains != MAILSRV_DOMAINS_APEX_DEFAULT &&
 	    zone->domains != MAILSRV_DOMAINS_NONE) {
-		d->found = table_lookup(zone->table, pkt, &d->name, d->size, &d->target);
+		*found = table_lookup(zone->table, pkt, domain, size, target);
 	}
-	bool member = d->found || zone->domains == MAILSRV_DOMAINS_APEX_DEFAULT;
-	if ((!member || d->target == &mailsrv_ancestor) && d->size == zone->apex_size &&
+	bool member = *found || zone->domains == MAILSRV_DOMAINS_APEX_DEFAULT;
+	if ((!member || *target == &mailsrv_ancestor) && size == zone->apex_size &&
 	    (conf->domain_apex || (conf->domain_mx != NULL &&
 	                           mailsrv_membership_apex(conf->domain_mx, qdata)))) {
 		member = true;
-		d->target = NULL; // The configured target.
+		*target = NULL; // The configured target.
 	}
 
 	return member;
@@ -211,22 +211,25 @@ knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
 	size_t name_size = mailsrv_name_size(qdata->name);
 	const mailsrv_node_t *node = mailsrv_templates_find(conf->templates, qdata->name,
 	                                                    name_size);
-	bool may_be_d = state == KNOTD_IN_STATE_MISS && may_be_domain(qdata->name);
-	if (node == NULL && !may_be_d) {
+	if (node == NULL && (state != KNOTD_IN_STATE_MISS || !may_be_domain(qdata->name))) {
 		return state;
 	}
 	size_t below = (node != NULL) ? mailsrv_node_size(node) : 0;
-	domain_t d = { qdata->name + below, name_size - below };
-	bool member = domain_find(conf, zone, pkt, qdata, &d);
+	const uint8_t *domain = qdata->name + below;
+	size_t domain_size = name_size - below;
+	const mailsrv_target_t *target;
+	bool found;
+	bool member = domain_find(conf, zone, pkt, qdata, &domain, domain_size, &target, &found);
 	// Under a parent of mail domains that is none itself, or no mail domain:
 	// a template's name may still be a mail domain itself (mta-sts.D listed).
-	if (node != NULL && (!member || d.target == &mailsrv_ancestor)) {
-		if (!may_be_d) {
+	if (node != NULL && (!member || target == &mailsrv_ancestor)) {
+		if (state != KNOTD_IN_STATE_MISS || !may_be_domain(qdata->name)) {
 			return state;
 		}
 		node = NULL;
-		d = (domain_t){ qdata->name, name_size };
-		member = domain_find(conf, zone, pkt, qdata, &d);
+		domain = qdata->name;
+		domain_size = name_size;
+		member = domain_find(conf, zone, pkt, qdata, &domain, domain_size, &target, &found);
 	}
 	if (!member) {
 		return state;
@@ -253,5 +256,5 @@ knotd_in_state_t mailsrv_answer_name(const mailsrv_answer_conf_t *conf,
 	answered->counter = mailsrv_rrset_counter(rrset);
 
 	return put_rrsets(state, pkt, qdata, conf->ttl, node, rrset, qtype == KNOT_RRTYPE_ANY,
-	                  d.name, d.size, d.found, d.target);
+	                  domain, domain_size, found, target);
 }
