@@ -214,15 +214,59 @@ static mailsrv_rrset_t *rrset_get(mailsrv_node_t *node, uint16_t type, uint16_t 
 	return rrset;
 }
 
+/*! \brief Is the name \a above (relative labels) a parent of \a below? */
+static bool is_above(const uint8_t *above, size_t above_size, const uint8_t *below,
+                     size_t below_size)
+{
+	for (size_t at = 0; at < below_size; at += 1 + below[at]) {
+		if (below_size - at == above_size && at > 0) {
+			return memcmp(below + at, above, above_size) == 0;
+		}
+	}
+
+	return false;
+}
+
+/*!
+ * \brief Finds a CNAME owner above \a owner, or (for a CNAME at \a owner) an
+ *        owner below it: a CNAME's name has no names below it here, as an
+ *        alias of a name that has them makes no sense to resolvers.
+ */
+static const mailsrv_node_t *cname_conflict(const mailsrv_templates_t *templates,
+                                            const uint8_t *owner, size_t size, bool cname)
+{
+	for (size_t i = 0; i < templates->count; i++) {
+		const mailsrv_node_t *node = &templates->nodes[i];
+		bool node_cname = node->count > 0 && node->rrsets[0].type == KNOT_RRTYPE_CNAME;
+		if ((node_cname && is_above(node->owner, node->size, owner, size)) ||
+		    (cname && is_above(owner, size, node->owner, node->size))) {
+			return node;
+		}
+	}
+
+	return NULL;
+}
+
 int mailsrv_templates_add(mailsrv_templates_t *templates, const uint8_t *owner, size_t size,
                           uint16_t type, const uint8_t *rdata, size_t len, unsigned flags,
                           uint16_t counter, char reason[MAILSRV_REASON_SIZE])
 {
+	bool cname = type == KNOT_RRTYPE_CNAME;
+	const mailsrv_node_t *conflict = cname_conflict(templates, owner, size, cname);
+	if (conflict != NULL) {
+		char txt[KNOT_DNAME_TXT_MAXLEN + 1], other[KNOT_DNAME_TXT_MAXLEN + 1];
+		bool above = conflict->size < size;
+		snprintf(reason, MAILSRV_REASON_SIZE, "a CNAME at '%.40s' above data at '%.40s'",
+		         above ? owner_text(conflict->owner, conflict->size, other) :
+		                 owner_text(owner, size, txt),
+		         above ? owner_text(owner, size, txt) :
+		                 owner_text(conflict->owner, conflict->size, other));
+		return KNOT_EINVAL;
+	}
 	mailsrv_node_t *node = node_get(templates, owner, size);
 	if (node == NULL) {
 		return KNOT_ENOMEM;
 	}
-	bool cname = type == KNOT_RRTYPE_CNAME;
 	if (node->count > 0 && (cname || node->rrsets[0].type == KNOT_RRTYPE_CNAME)) {
 		char txt[KNOT_DNAME_TXT_MAXLEN + 1];
 		snprintf(reason, MAILSRV_REASON_SIZE, "a CNAME beside other data at '%.80s'",

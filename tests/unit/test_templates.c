@@ -348,6 +348,15 @@ static void test_text_refused(void **state)
 	assert_int_equal(mailsrv_template_text_add(t, "c A 192.0.2.1", type_counter, reason),
 	                 KNOT_EINVAL);
 	assert_string_equal(reason, "a CNAME beside other data at 'c'");
+	// Nor names below it, whichever comes first.
+	assert_int_equal(mailsrv_template_text_add(t, "_25._tcp.c TLSA 3 1 1 00", type_counter,
+	                                           reason), KNOT_EINVAL);
+	assert_string_equal(reason, "a CNAME at 'c' above data at '_25._tcp.c'");
+	assert_int_equal(mailsrv_template_text_add(t, "y CNAME a.", type_counter, reason),
+	                 KNOT_EINVAL);
+	assert_string_equal(reason, "a CNAME at 'y' above data at 'x.y'");
+	assert_int_equal(mailsrv_template_text_add(t, "cc CNAME a.", type_counter, reason),
+	                 KNOT_EOK); // Not above c: another label.
 	mailsrv_templates_free(t);
 }
 
