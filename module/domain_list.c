@@ -735,16 +735,14 @@ int mailsrv_list_add_ancestors(mailsrv_list_t *list)
 int mailsrv_list_check_target(const mailsrv_list_t *list, const mailsrv_relative_t *relative,
                               char err[MAILSRV_ERR_SIZE])
 {
-	size_t without_own = relative->without_own > relative->all ? relative->without_own :
-	                     relative->all;
-	if (without_own == 0) {
+	if (relative->without_own == 0) {
 		return KNOT_EOK;
 	}
 
 	for (size_t i = 0; i < list->count; i++) {
 		const mailsrv_list_entry_t *entry = &list->entries[i];
 		const uint8_t *name = mailsrv_list_name(list, entry);
-		size_t size = (entry->target == 0) ? without_own : relative->all;
+		size_t size = (entry->target == 0) ? relative->without_own : relative->all;
 		if (entry->target == MAILSRV_LIST_ANCESTOR ||
 		    mailsrv_relative_fits(size, knot_dname_size(name))) {
 			continue;

@@ -155,7 +155,8 @@ int mailsrv_list_add_ancestors(mailsrv_list_t *list);
 /*!
  * \brief Checks that the records' relative names fit before the domains
  *        (names of at most 255 bytes): \a relative->all before every domain,
- *        \a relative->without_own before those without their own target.
+ *        \a relative->without_own (at least as long) before those without
+ *        their own target.
  *
  * \return KNOT_EOK, or KNOT_EINVAL with \a err naming the domain.
  */

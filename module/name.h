@@ -107,13 +107,13 @@ bool mailsrv_target_parse(const char *txt, size_t len, mailsrv_name_t *out,
 
 /*!
  * \brief Sizes of the longest relative names (no root label) that records
- *        put before mail domains: before every domain, and before domains
- *        without their own target only (SRV targets, which a domain's own
- *        target replaces). 0: none.
+ *        put before mail domains (0: none).
  */
 typedef struct {
-	size_t all;
-	size_t without_own;
+	size_t all;          /*!< Before every domain. */
+	size_t without_own;  /*!< Before a domain without its own target: these
+	                          and the SRV targets its own one replaces
+	                          (at least \a all). */
 } mailsrv_relative_t;
 
 /*! \brief Does a relative name of \a size bytes (no root label) put before a

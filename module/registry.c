@@ -515,9 +515,7 @@ static void check_fit(mailsrv_shared_t *shared, const mailsrv_list_conf_t *conf,
                       mailsrv_shared_info_t *info)
 {
 	const mailsrv_relative_t *relative = &conf->relative;
-	size_t without_own = relative->without_own > relative->all ? relative->without_own :
-	                     relative->all;
-	bool fits = mailsrv_relative_fits(without_own, shared->max_default_size);
+	bool fits = mailsrv_relative_fits(relative->without_own, shared->max_default_size);
 	if ((fits && mailsrv_relative_fits(relative->all, shared->max_size)) ||
 	    same_relative(relative, &shared->warned_target)) {
 		return;

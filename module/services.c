@@ -150,11 +150,11 @@ int mailsrv_services_add(mailsrv_templates_t *templates, const mailsrv_services_
 			                                                record->target : conf->target);
 			ret = mailsrv_templates_add(templates, owner, size, KNOT_RRTYPE_SRV, rdata, len,
 			                            MAILSRV_TEMPLATE_OWN_TARGET,
-			                            conf->srv_counter << 8 | i, reason);
+			                            conf->srv_counter + i, reason);
 		} else if (conf->unavailable) {
 			// Priority, weight, port 0; the root ("decidedly not available").
 			ret = mailsrv_templates_add(templates, owner, size, KNOT_RRTYPE_SRV, rdata, 7, 0,
-			                            conf->unavailable_counter << 8 | i, reason);
+			                            conf->unavailable_counter + i, reason);
 		}
 	}
 

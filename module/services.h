@@ -84,8 +84,9 @@ typedef struct {
 	bool unavailable;      /*!< 'SRV 0 0 0 .' for the others. */
 	const mailsrv_record_t *records;  /*!< Per catalog index. */
 	const mailsrv_target_t *target;   /*!< The configured target. */
-	uint8_t srv_counter;          /*!< Counter kind of the SRV answers... */
-	uint8_t unavailable_counter;  /*!< ...and of 'SRV 0 0 0 .' (index: the service). */
+	uint16_t srv_counter;          /*!< Counter of the SRV answers of service 0
+	                                    (service i: the counter i after it)... */
+	uint16_t unavailable_counter;  /*!< ...and of 'SRV 0 0 0 .'. */
 } mailsrv_services_conf_t;
 
 /*!

@@ -203,21 +203,6 @@ static int read_host(mailsrv_conf_get_f get, void *ctx, const yp_name_t *item,
 	return *target != NULL ? KNOT_EOK : KNOT_ENOMEM;
 }
 
-/*! \brief Adds one of the module's own templates (the item's shorthands). */
-static int add_template(settings_t *settings, const uint8_t *owner, size_t size,
-                        uint16_t type, const uint8_t *rdata, size_t len, unsigned flags,
-                        uint16_t counter, char err[MAILSRV_ERR_SIZE])
-{
-	char reason[MAILSRV_REASON_SIZE];
-	int ret = mailsrv_templates_add(settings->templates, owner, size, type, rdata, len,
-	                                flags, counter, reason);
-	if (ret == KNOT_EINVAL) {
-		snprintf(err, MAILSRV_ERR_SIZE, "%s", reason);
-	}
-
-	return ret;
-}
-
 /*! \brief Reads the service records ('service-record' items). */
 static int read_records(uint32_t services, mailsrv_record_t records[MAILSRV_SERVICE_COUNT],
                         mailsrv_conf_get_f get, void *ctx, char err[MAILSRV_ERR_SIZE])
@@ -283,14 +268,11 @@ static int read_services(settings_t *settings, mailsrv_conf_get_f get, void *ctx
 			.unavailable = get(ctx, MOD_UNAVAILABLE).single.boolean,
 			.records = records,
 			.target = target,
-			.srv_counter = MAILSRV_CTR_SRV,
-			.unavailable_counter = MAILSRV_CTR_UNAVAILABLE,
+			.srv_counter = MAILSRV_COUNTER(MAILSRV_CTR_SRV, 0),
+			.unavailable_counter = MAILSRV_COUNTER(MAILSRV_CTR_UNAVAILABLE, 0),
 		};
-		char reason[MAILSRV_REASON_SIZE];
-		ret = mailsrv_services_add(settings->templates, &conf, reason);
-		if (ret == KNOT_EINVAL) {
-			snprintf(err, MAILSRV_ERR_SIZE, "%s", reason);
-		}
+		// The reason is the whole message (err holds more than a reason).
+		ret = mailsrv_services_add(settings->templates, &conf, err);
 	}
 	for (int i = 0; i < MAILSRV_SERVICE_COUNT; i++) {
 		free(records[i].target);
@@ -316,8 +298,8 @@ static int read_cname(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
 	size_t len = mailsrv_templates_write_target(rdata, target);
 	free(target);
 
-	return add_template(settings, owner, 1 + owner[0], KNOT_RRTYPE_CNAME, rdata, len, 0,
-	                    MAILSRV_COUNTER(MAILSRV_CTR_CNAME, 0), err);
+	return mailsrv_templates_add(settings->templates, owner, 1 + owner[0], KNOT_RRTYPE_CNAME,
+	                             rdata, len, 0, MAILSRV_COUNTER(MAILSRV_CTR_CNAME, 0), err);
 }
 
 /*! \brief Reads a context path item into TXT rdata "path=PATH" (RFC 6764). */
@@ -341,8 +323,9 @@ static int read_path(settings_t *settings, mailsrv_conf_get_f get, void *ctx,
 	uint8_t owner[KNOT_DNAME_MAXLEN];
 	size_t size = mailsrv_service_owner(service, owner);
 
-	return add_template(settings, owner, size, KNOT_RRTYPE_TXT, txt, 1 + 5 + len, 0,
-	                    MAILSRV_COUNTER(MAILSRV_CTR_TXT, service), err);
+	return mailsrv_templates_add(settings->templates, owner, size, KNOT_RRTYPE_TXT, txt,
+	                             1 + 5 + len, 0, MAILSRV_COUNTER(MAILSRV_CTR_TXT, service),
+	                             err);
 }
 
 /*! \brief Reads the 'record' items. */

@@ -115,7 +115,7 @@ static int find_names(template_t *tpl, uint16_t type, char reason[MAILSRV_REASON
 			size = (*block <= end - pos) ? *block : 0;
 			break;
 		}
-		if (size <= 0 || tpl->names > NAMES_MAX) {
+		if (size <= 0) {
 			break;
 		}
 		pos += size;
@@ -147,11 +147,13 @@ static void note_relative(mailsrv_templates_t *templates, const template_t *tpl)
 		if (!(tpl->relative & (1U << i))) {
 			continue;
 		}
-		// The domain's own target replaces the last name of an SRV record.
 		size_t prefix = knot_dname_size(name) - MAILSRV_TEMPLATE_ORIGIN_SIZE;
-		size_t *longest = (tpl->own_target && i + 1 == tpl->names) ?
-		                  &templates->longest.without_own : &templates->longest.all;
-		*longest = prefix > *longest ? prefix : *longest;
+		mailsrv_relative_t *longest = &templates->longest;
+		longest->without_own = prefix > longest->without_own ? prefix : longest->without_own;
+		// The domain's own target replaces the last name of an SRV record.
+		if (!(tpl->own_target && i + 1 == tpl->names) && prefix > longest->all) {
+			longest->all = prefix;
+		}
 	}
 }
 
@@ -282,9 +284,6 @@ int mailsrv_templates_add(mailsrv_templates_t *templates, const uint8_t *owner, 
 	memcpy(tpl.data, rdata, len);
 	int ret = find_names(&tpl, type, reason);
 	mailsrv_rrset_t *rrset = NULL;
-	if (ret == KNOT_EOK && tpl.own_target && tpl.names == 0) {
-		ret = KNOT_EINVAL; // Unreachable: the module's own records.
-	}
 	if (ret == KNOT_EOK && ((rrset = rrset_get(node, type, counter)) == NULL ||
 	                        !grow((void **)&rrset->templates, rrset->count,
 	                              sizeof(*rrset->templates)))) {

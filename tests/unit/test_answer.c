@@ -139,7 +139,7 @@ static void use_templates(fixture_t *f, mailsrv_target_t *conf_target,
 	mailsrv_services_conf_t services = {
 		.enabled = 0x3, .unavailable = unavailable,
 		.records = records != NULL ? records : catalog, .target = conf_target,
-		.srv_counter = 1, .unavailable_counter = 2,
+		.srv_counter = 1 << 8, .unavailable_counter = 2 << 8,
 	};
 	mailsrv_templates_free(f->templates);
 	f->templates = mailsrv_templates_new();

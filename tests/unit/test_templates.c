@@ -170,9 +170,9 @@ static void test_records(void **state)
 	assert_string_equal(txt, "10 Mx.Provider.Example.");
 	records_text(t, "two.example.com.", KNOT_RRTYPE_RP, NULL, txt, sizeof(txt));
 	assert_string_equal(txt, "mbox.a.example.com. txt.example.com.");
-	// mbox.a: before every domain.
+	// mbox.a: before every domain (and so before those without their own).
 	assert_int_equal(mailsrv_templates_longest_relative(t).all, 7);
-	assert_int_equal(mailsrv_templates_longest_relative(t).without_own, 0);
+	assert_int_equal(mailsrv_templates_longest_relative(t).without_own, 7);
 
 	// ANY: every RRset of the owner, one after the other.
 	uint8_t name[KNOT_DNAME_MAXLEN];
@@ -233,8 +233,8 @@ static void test_services(void **state)
 	records[1].target = target("imap");
 	records[1].port = 10993;
 	mailsrv_services_conf_t conf = { .enabled = 0x3, .unavailable = true, .records = records,
-	                                 .target = conf_target, .srv_counter = 1,
-	                                 .unavailable_counter = 2 };
+	                                 .target = conf_target, .srv_counter = 1 << 8,
+	                                 .unavailable_counter = 2 << 8 };
 	mailsrv_templates_t *t = mailsrv_templates_new();
 	char reason[MAILSRV_REASON_SIZE], txt[1024];
 	assert_int_equal(mailsrv_services_add(t, &conf, reason), KNOT_EOK);
